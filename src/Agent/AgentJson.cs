@@ -1,0 +1,7 @@
+using System.Text.Json.Serialization;
+
+namespace EventPlatform.Agent;
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(LogLine))]
+internal sealed partial class AgentJson : JsonSerializerContext;

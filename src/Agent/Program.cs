@@ -1,0 +1,3 @@
+using EventPlatform.Agent;
+
+return await CommandRunner.RunAsync(args, AgentContext.FromEnvironment(), Console.Out, TimeSpan.FromSeconds(10));

@@ -1,0 +1,16 @@
+using EventPlatform.Api.Jobs.Reading;
+using EventPlatform.Api.Jobs.Submitting;
+
+namespace EventPlatform.Api.Jobs;
+
+internal static class JobsApi
+{
+    public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder endpoints)
+    {
+        var jobs = endpoints.MapGroup("/jobs").WithTags("Jobs");
+        jobs.MapPost("/", SubmitJobEndpoint.HandleAsync).WithName("SubmitJob");
+        jobs.MapGet("/{jobId:guid}", GetJobEndpoint.HandleAsync).WithName("GetJob");
+        jobs.MapGet("/{jobId:guid}/events", GetJobEventsEndpoint.HandleAsync).WithName("GetJobEvents");
+        return endpoints;
+    }
+}

@@ -1,0 +1,34 @@
+using System.Text.Json;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace EventPlatform.Api.Jobs.Reading;
+
+internal static class GetJobEventsEndpoint
+{
+    public static async Task<Results<Ok<IReadOnlyList<JobEventResponse>>, ProblemHttpResult>> HandleAsync(
+        Guid jobId, IQuerySession session, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+    {
+        var stream = await session.Events.FetchStreamAsync(jobId, token: cancellationToken).ConfigureAwait(false);
+        if (stream.Count == 0)
+        {
+            return JobNotFound.Problem(jobId);
+        }
+
+        IReadOnlyList<JobEventResponse> events =
+        [
+            .. stream.Select(e => new JobEventResponse(
+                e.Version,
+                e.EventType.Name,
+                e.Timestamp,
+                JsonSerializer.SerializeToElement(e.Data, e.EventType, json.Value.SerializerOptions),
+                e.CorrelationId,
+                e.CausationId)),
+        ];
+        return TypedResults.Ok(events);
+    }
+}
+
+internal sealed record JobEventResponse(long Version, string Type, DateTimeOffset Timestamp, JsonElement Data, string? CorrelationId, string? CausationId);

@@ -1,0 +1,32 @@
+using EventPlatform.Projections.JobStatus;
+
+namespace EventPlatform.Api.Jobs.Reading;
+
+internal sealed record JobResponse(
+    Guid JobId,
+    string State,
+    int? ExitCode,
+    int Attempt,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    string? Error,
+    IReadOnlyList<string> Command,
+    string Priority,
+    int TimeoutSeconds,
+    IReadOnlyDictionary<string, string> Env)
+{
+    public static JobResponse From(JobStatusView view) => new(
+        view.Id,
+        view.State.ToString(),
+        view.ExitCode,
+        view.Attempt,
+        view.CreatedAt,
+        view.StartedAt,
+        view.FinishedAt,
+        view.Error,
+        view.Spec.Command,
+        view.Spec.Priority.ToString().ToLowerInvariant(),
+        view.Spec.TimeoutSeconds,
+        view.Spec.Env);
+}

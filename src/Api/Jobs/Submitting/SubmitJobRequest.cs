@@ -1,0 +1,116 @@
+using System.Text.Json;
+using EventPlatform.Contracts.Jobs;
+
+namespace EventPlatform.Api.Jobs.Submitting;
+
+/// <summary>
+/// Reads <c>POST /jobs</c> bodies by hand so that every problem is reported against the field
+/// that has it, rather than as one opaque binding failure.
+/// </summary>
+internal static class SubmitJobRequest
+{
+    public const int MinTimeoutSeconds = 1;
+    public const int MaxTimeoutSeconds = 86_400;
+    public const int DefaultTimeoutSeconds = 3_600;
+
+    public static (JobSpec? Spec, Dictionary<string, string[]> Errors) Parse(JsonElement body)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            errors["$"] = ["The body must be a JSON object."];
+            return (null, errors);
+        }
+
+        var command = ReadCommand(body, errors);
+        var timeout = ReadTimeout(body, errors);
+        var priority = ReadPriority(body, errors);
+        var env = ReadEnv(body, errors);
+        return errors.Count == 0 ? (new JobSpec(command!, timeout, priority, env!), errors) : (null, errors);
+    }
+
+    private static string[]? ReadCommand(JsonElement body, Dictionary<string, string[]> errors)
+    {
+        const string message = "command must be a non-empty array of strings whose first item names the program.";
+        if (!body.TryGetProperty("command", out var value) || value.ValueKind != JsonValueKind.Array || value.GetArrayLength() == 0)
+        {
+            errors["command"] = [message];
+            return null;
+        }
+
+        var items = value.EnumerateArray().ToArray();
+        if (items.Any(i => i.ValueKind != JsonValueKind.String) || string.IsNullOrWhiteSpace(items[0].GetString()))
+        {
+            errors["command"] = [message];
+            return null;
+        }
+
+        return [.. items.Select(i => i.GetString()!)];
+    }
+
+    private static int ReadTimeout(JsonElement body, Dictionary<string, string[]> errors)
+    {
+        if (!body.TryGetProperty("timeoutSeconds", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return DefaultTimeoutSeconds;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var seconds) && seconds is >= MinTimeoutSeconds and <= MaxTimeoutSeconds)
+        {
+            return seconds;
+        }
+
+        errors["timeoutSeconds"] = [$"timeoutSeconds must be a whole number from {MinTimeoutSeconds} to {MaxTimeoutSeconds}."];
+        return 0;
+    }
+
+    private static JobPriority ReadPriority(JsonElement body, Dictionary<string, string[]> errors)
+    {
+        if (!body.TryGetProperty("priority", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return JobPriority.Normal;
+        }
+
+        switch (value.ValueKind == JsonValueKind.String ? value.GetString() : null)
+        {
+            case "high":
+                return JobPriority.High;
+            case "normal":
+                return JobPriority.Normal;
+            case "low":
+                return JobPriority.Low;
+            default:
+                errors["priority"] = ["priority must be one of \"high\", \"normal\", \"low\"."];
+                return JobPriority.Normal;
+        }
+    }
+
+    private static Dictionary<string, string>? ReadEnv(JsonElement body, Dictionary<string, string[]> errors)
+    {
+        if (!body.TryGetProperty("env", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+
+        const string message = "env must be an object of string values whose names are non-empty and contain no '='.";
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            errors["env"] = [message];
+            return null;
+        }
+
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var property in value.EnumerateObject())
+        {
+            if (property.Value.ValueKind != JsonValueKind.String || property.Name.Length == 0 || property.Name.Contains('=', StringComparison.Ordinal))
+            {
+                errors["env"] = [message];
+                return null;
+            }
+
+            env[property.Name] = property.Value.GetString()!;
+        }
+
+        return env;
+    }
+}

@@ -1,0 +1,25 @@
+using EventPlatform.Api.Hosting;
+using EventPlatform.Api.Jobs;
+using EventPlatform.EcsBridge;
+using EventPlatform.Projections;
+using EventPlatform.Sagas;
+using MassTransit;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddPlatformDefaults();
+builder.Services.AddEventStore(builder.Configuration);
+builder.Services.AddSagas(builder.Configuration);
+builder.Services.AddEcsBridge(builder.Configuration);
+builder.Services.AddMassTransit(bus =>
+{
+    bus.AddSagaConsumers();
+    bus.AddEcsBridgeConsumers();
+    bus.UsePlatformTransport(builder.Configuration);
+});
+
+var app = builder.Build();
+app.UsePlatformDefaults();
+app.MapJobsApi();
+
+return await app.RunUntilStoppedAsync();

@@ -1,0 +1,8 @@
+namespace EventPlatform.Contracts.Jobs;
+
+public enum JobPriority
+{
+    High,
+    Normal,
+    Low,
+}

@@ -1,0 +1,3 @@
+namespace EventPlatform.Contracts.Jobs;
+
+public sealed record JobQueued(Guid JobId, int Attempt, DateTimeOffset QueuedAt);

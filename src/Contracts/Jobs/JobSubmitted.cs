@@ -1,0 +1,4 @@
+namespace EventPlatform.Contracts.Jobs;
+
+/// <summary>First event of every job stream; also published so the lifecycle saga picks the job up.</summary>
+public sealed record JobSubmitted(Guid JobId, string UserId, JobSpec Spec, DateTimeOffset SubmittedAt);

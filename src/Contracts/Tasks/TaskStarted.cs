@@ -1,0 +1,3 @@
+namespace EventPlatform.Contracts.Tasks;
+
+public sealed record TaskStarted(Guid JobId, int Attempt, string TaskId, DateTimeOffset StartedAt);

@@ -1,0 +1,11 @@
+using EventPlatform.Contracts.Tasks;
+
+namespace EventPlatform.EcsBridge;
+
+/// <summary>Where tasks run: ECS Fargate, or child processes of this host.</summary>
+internal interface ITaskLauncher
+{
+    Task LaunchAsync(LaunchTask launch, CancellationToken cancellationToken);
+
+    Task StopAsync(StopTask stop, CancellationToken cancellationToken);
+}

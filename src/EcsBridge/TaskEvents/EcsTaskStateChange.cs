@@ -1,0 +1,40 @@
+using System.Text.Json.Serialization;
+
+namespace EventPlatform.EcsBridge.TaskEvents;
+
+/// <summary>
+/// The fields we read of an EventBridge "ECS Task State Change" event, as the Amazon ECS
+/// developer guide documents them. The local launcher produces the same shape, so both paths
+/// share one translation.
+/// </summary>
+internal sealed record EcsTaskStateChange(
+    [property: JsonPropertyName("detail-type")] string? DetailType,
+    [property: JsonPropertyName("source")] string? Source,
+    [property: JsonPropertyName("time")] DateTimeOffset? Time,
+    [property: JsonPropertyName("detail")] EcsTaskDetail? Detail)
+{
+    public const string TaskStateChangeType = "ECS Task State Change";
+    public const string EcsSource = "aws.ecs";
+}
+
+internal sealed record EcsTaskDetail(
+    string? TaskArn,
+    string? ClusterArn,
+    string? LastStatus,
+    string? DesiredStatus,
+    string? StartedBy,
+    long Version,
+    string? StopCode,
+    string? StoppedReason,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? StoppedAt,
+    IReadOnlyList<EcsContainer>? Containers,
+    EcsOverrides? Overrides);
+
+internal sealed record EcsContainer(string? Name, string? LastStatus, int? ExitCode, string? Reason);
+
+internal sealed record EcsOverrides(IReadOnlyList<EcsContainerOverride>? ContainerOverrides);
+
+internal sealed record EcsContainerOverride(string? Name, IReadOnlyList<string>? Command, IReadOnlyList<EcsKeyValue>? Environment);
+
+internal sealed record EcsKeyValue(string Name, string Value);

@@ -1,0 +1,8 @@
+namespace EventPlatform.EcsBridge.TaskEvents;
+
+/// <summary>Variables every launcher sets on a task; the Agent reads them and task events carry them back.</summary>
+internal static class TaskEnvironment
+{
+    public const string JobId = "EP_JOB_ID";
+    public const string Attempt = "EP_ATTEMPT";
+}

@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text.Json;
+using EventPlatform.Contracts.Tasks;
+
+namespace EventPlatform.EcsBridge.TaskEvents;
+
+/// <summary>
+/// Turns one raw "ECS Task State Change" event into the bus message it means, or says why it
+/// means nothing to us. Pure: ordering and duplicates are the intake's concern.
+/// </summary>
+internal static class TaskEventTranslator
+{
+    public static TaskEventTranslation Translate(string rawEvent)
+    {
+        EcsTaskStateChange? change;
+        try
+        {
+            change = JsonSerializer.Deserialize(rawEvent, EcsJson.Default.EcsTaskStateChange);
+        }
+        catch (JsonException ex)
+        {
+            return TaskEventTranslation.Malformed($"Not a JSON event: {ex.Message}");
+        }
+
+        if (change is null)
+        {
+            return TaskEventTranslation.Malformed("Empty event.");
+        }
+
+        if (change.Source != EcsTaskStateChange.EcsSource || change.DetailType != EcsTaskStateChange.TaskStateChangeType)
+        {
+            return TaskEventTranslation.Ignored($"Not a task state change ({change.Source}: {change.DetailType}).");
+        }
+
+        if (change.Detail is not { TaskArn: { } taskArn } detail)
+        {
+            return TaskEventTranslation.Malformed("Task state change without detail.taskArn.");
+        }
+
+        if (!Guid.TryParse(detail.StartedBy, out var jobId))
+        {
+            return TaskEventTranslation.Ignored($"Task {taskArn} was not started by the platform (startedBy '{detail.StartedBy}').");
+        }
+
+        if (ReadAttempt(detail) is not { } attempt)
+        {
+            return TaskEventTranslation.Malformed($"Task {taskArn} of job {jobId} carries no {TaskEnvironment.Attempt} override.");
+        }
+
+        var at = change.Time ?? DateTimeOffset.UtcNow;
+        return detail.LastStatus switch
+        {
+            "RUNNING" => TaskEventTranslation.Translated(
+                taskArn, detail.Version, new TaskStarted(jobId, attempt, taskArn, detail.StartedAt ?? at)),
+            "STOPPED" => TaskEventTranslation.Translated(
+                taskArn,
+                detail.Version,
+                new TaskStopped(
+                    jobId,
+                    attempt,
+                    taskArn,
+                    detail.Containers?.FirstOrDefault()?.ExitCode,
+                    detail.StopCode ?? "Unknown",
+                    detail.StoppedReason,
+                    detail.StoppedAt ?? at)),
+            _ => TaskEventTranslation.Ignored($"Task {taskArn} is {detail.LastStatus}: progress only."),
+        };
+    }
+
+    private static int? ReadAttempt(EcsTaskDetail detail)
+    {
+        var value = detail.Overrides?.ContainerOverrides?
+            .SelectMany(o => o.Environment ?? [])
+            .FirstOrDefault(e => e.Name == TaskEnvironment.Attempt)?.Value;
+        return int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var attempt) && attempt > 0
+            ? attempt
+            : null;
+    }
+}
+
+internal enum TaskEventOutcome
+{
+    Translated,
+    Ignored,
+    Malformed,
+}
+
+internal sealed record TaskEventTranslation(TaskEventOutcome Outcome, string? TaskArn, long Version, object? Message, string? Reason)
+{
+    public static TaskEventTranslation Translated(string taskArn, long version, object message) =>
+        new(TaskEventOutcome.Translated, taskArn, version, message, null);
+
+    public static TaskEventTranslation Ignored(string reason) => new(TaskEventOutcome.Ignored, null, 0, null, reason);
+
+    public static TaskEventTranslation Malformed(string reason) => new(TaskEventOutcome.Malformed, null, 0, null, reason);
+}

@@ -1,0 +1,14 @@
+namespace EventPlatform.Projections.EventStore;
+
+public sealed class EventStoreOptions
+{
+    public const string Section = "EventStore";
+
+    public string SchemaName { get; set; } = "eventplatform";
+
+    /// <summary>
+    /// Run the async projection daemon in this process. Solo mode: exactly one process may run it
+    /// (see docs/adr/0003-async-daemon-solo.md).
+    /// </summary>
+    public bool RunAsyncDaemon { get; set; } = true;
+}

@@ -1,0 +1,39 @@
+using EventPlatform.Contracts.Jobs;
+using Marten.Events.Aggregation;
+
+namespace EventPlatform.Projections.JobStatus;
+
+/// <summary>Inline, so a job is readable the moment the transaction that changed it commits.</summary>
+public sealed class JobStatusProjection : SingleStreamProjection<JobStatusView, Guid>
+{
+    public static JobStatusView Create(JobSubmitted e) => new()
+    {
+        Id = e.JobId,
+        UserId = e.UserId,
+        Spec = e.Spec,
+        State = JobPhase.Queued,
+        CreatedAt = e.SubmittedAt,
+    };
+
+    public static JobStatusView Apply(JobQueued e, JobStatusView view) =>
+        view with { State = JobPhase.Queued, Attempt = e.Attempt };
+
+    public static JobStatusView Apply(JobLaunchRequested e, JobStatusView view) =>
+        view with { State = JobPhase.Starting, Attempt = e.Attempt };
+
+    public static JobStatusView Apply(JobStarted e, JobStatusView view) =>
+        view with { State = JobPhase.Running, Attempt = e.Attempt, StartedAt = e.StartedAt };
+
+    public static JobStatusView Apply(JobSucceeded e, JobStatusView view) =>
+        view with { State = JobPhase.Succeeded, ExitCode = e.ExitCode, FinishedAt = e.FinishedAt };
+
+    public static JobStatusView Apply(JobFailed e, JobStatusView view) =>
+        view with { State = JobPhase.Failed, ExitCode = e.ExitCode, Error = e.Reason, FinishedAt = e.FinishedAt };
+
+    public static JobStatusView Apply(JobTimedOut e, JobStatusView view) => view with
+    {
+        State = JobPhase.TimedOut,
+        Error = $"Job exceeded its timeout of {e.TimeoutSeconds} s.",
+        FinishedAt = e.FinishedAt,
+    };
+}

@@ -1,0 +1,39 @@
+using EventPlatform.Contracts.Jobs;
+using JasperFx.Events;
+using Marten.Events.Aggregation;
+
+namespace EventPlatform.Projections.JobTimeline;
+
+/// <summary>
+/// Async: nobody needs the timeline inside the write transaction, so the daemon builds it
+/// off the hot path.
+/// </summary>
+public sealed class JobTimelineProjection : SingleStreamProjection<JobTimelineView, Guid>
+{
+    public static JobTimelineView Create(IEvent<JobSubmitted> e) =>
+        new() { Id = e.StreamId, Entries = [Entry(e, 0, e.Data.SubmittedAt, $"{e.Data.Spec.Priority} priority, by {e.Data.UserId}")] };
+
+    public static JobTimelineView Apply(IEvent<JobQueued> e, JobTimelineView view) =>
+        Append(view, Entry(e, e.Data.Attempt, e.Data.QueuedAt, null));
+
+    public static JobTimelineView Apply(IEvent<JobLaunchRequested> e, JobTimelineView view) =>
+        Append(view, Entry(e, e.Data.Attempt, e.Data.RequestedAt, null));
+
+    public static JobTimelineView Apply(IEvent<JobStarted> e, JobTimelineView view) =>
+        Append(view, Entry(e, e.Data.Attempt, e.Data.StartedAt, $"task {e.Data.TaskId}"));
+
+    public static JobTimelineView Apply(IEvent<JobSucceeded> e, JobTimelineView view) =>
+        Append(view, Entry(e, e.Data.Attempt, e.Data.FinishedAt, $"exit code {e.Data.ExitCode}"));
+
+    public static JobTimelineView Apply(IEvent<JobFailed> e, JobTimelineView view) =>
+        Append(view, Entry(e, e.Data.Attempt, e.Data.FinishedAt, e.Data.Reason));
+
+    public static JobTimelineView Apply(IEvent<JobTimedOut> e, JobTimelineView view) =>
+        Append(view, Entry(e, e.Data.Attempt, e.Data.FinishedAt, $"timeout {e.Data.TimeoutSeconds} s"));
+
+    private static JobTimelineEntry Entry(IEvent e, int attempt, DateTimeOffset at, string? detail) =>
+        new(e.Version, e.EventType.Name, attempt, at, detail);
+
+    private static JobTimelineView Append(JobTimelineView view, JobTimelineEntry entry) =>
+        view with { Entries = [.. view.Entries, entry] };
+}

@@ -1,0 +1,55 @@
+using EventPlatform.Projections.EventStore;
+using EventPlatform.Projections.JobStatus;
+using EventPlatform.Projections.JobTimeline;
+using JasperFx;
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using Marten;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Weasel.Core;
+
+namespace EventPlatform.Projections;
+
+public static class ProjectionsModule
+{
+    public const string ConnectionStringName = "Postgres";
+
+    /// <summary>
+    /// The one Marten store every module writes through: job streams, their read models, and
+    /// whatever documents other modules add with <c>ConfigureMarten</c>. Every process that
+    /// appends job events needs it, because inline projections run in the appending transaction.
+    /// </summary>
+    public static IServiceCollection AddEventStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        var settings = configuration.GetSection(EventStoreOptions.Section).Get<EventStoreOptions>() ?? new EventStoreOptions();
+        var connectionString = configuration.GetConnectionString(ConnectionStringName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not set.");
+
+        var marten = services.AddMarten(options => options.ConfigureEventStore(connectionString, settings.SchemaName))
+            .UseLightweightSessions()
+            .ApplyAllDatabaseChangesOnStartup();
+        if (settings.RunAsyncDaemon)
+        {
+            marten.AddAsyncDaemon(DaemonMode.Solo);
+        }
+
+        return services;
+    }
+
+    public static StoreOptions ConfigureEventStore(this StoreOptions options, string connectionString, string schemaName)
+    {
+        options.Connection(connectionString);
+        options.DatabaseSchemaName = schemaName;
+        options.UseSystemTextJsonForSerialization(EnumStorage.AsString);
+        options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        options.Events.StreamIdentity = StreamIdentity.AsGuid;
+        options.Events.MetadataConfig.CorrelationIdEnabled = true;
+        options.Events.MetadataConfig.CausationIdEnabled = true;
+        options.Events.AddEventTypes(JobEventTypes.All);
+        options.Projections.Add<JobStatusProjection>(ProjectionLifecycle.Inline);
+        options.Projections.Add<JobTimelineProjection>(ProjectionLifecycle.Async);
+        return options;
+    }
+}
