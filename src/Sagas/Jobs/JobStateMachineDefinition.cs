@@ -1,13 +1,20 @@
+using EventPlatform.Contracts.Jobs;
+using EventPlatform.Contracts.Tasks;
 using MassTransit;
 
 namespace EventPlatform.Sagas.Jobs;
 
 /// <summary>
-/// Retry answers lost optimistic-concurrency races by replaying the message on fresh state; the
-/// outbox holds everything a transition publishes or schedules until its commit succeeded.
+/// One job's messages are handled one at a time in arrival order (a partition per job id), so a
+/// task that starts and stops within milliseconds still tells its story in order. Optimistic
+/// concurrency stays the guarantee across processes: retry answers a lost race by replaying the
+/// message on fresh state. The outbox holds everything a transition publishes or schedules until
+/// its commit succeeded.
 /// </summary>
 public sealed class JobStateMachineDefinition : SagaDefinition<JobState>
 {
+    private const int PartitionCount = 64;
+
     protected override void ConfigureSaga(
         IReceiveEndpointConfigurator endpointConfigurator,
         ISagaConfigurator<JobState> sagaConfigurator,
@@ -16,5 +23,11 @@ public sealed class JobStateMachineDefinition : SagaDefinition<JobState>
         endpointConfigurator.UseMessageRetry(retry => retry.Exponential(
             retryLimit: 8, minInterval: TimeSpan.FromMilliseconds(5), maxInterval: TimeSpan.FromSeconds(1), intervalDelta: TimeSpan.FromMilliseconds(20)));
         endpointConfigurator.UseInMemoryOutbox(context);
+
+        var partition = endpointConfigurator.CreatePartitioner(PartitionCount);
+        sagaConfigurator.Message<JobSubmitted>(m => m.UsePartitioner(partition, x => x.Message.JobId));
+        sagaConfigurator.Message<TaskStarted>(m => m.UsePartitioner(partition, x => x.Message.JobId));
+        sagaConfigurator.Message<TaskStopped>(m => m.UsePartitioner(partition, x => x.Message.JobId));
+        sagaConfigurator.Message<JobRunDeadlineReached>(m => m.UsePartitioner(partition, x => x.Message.JobId));
     }
 }

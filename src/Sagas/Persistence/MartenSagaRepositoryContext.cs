@@ -10,7 +10,7 @@ namespace EventPlatform.Sagas.Persistence;
 /// <summary>
 /// Saves a saga and appends the domain events its transition recorded in one SaveChanges.
 /// Marten's optimistic concurrency on the saga document turns a lost race into a
-/// <see cref="ConcurrencyException"/>, which the endpoint's retry answers by replaying the message
+/// <see cref="JasperFx.ConcurrencyException"/>, which the endpoint's retry answers by replaying the message
 /// against the fresh state.
 /// </summary>
 internal sealed class MartenSagaRepositoryContext<TSaga, TMessage> :

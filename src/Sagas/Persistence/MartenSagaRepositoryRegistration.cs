@@ -16,13 +16,19 @@ public static class MartenSagaRepositoryRegistration
     {
         configurator.Repository(services =>
         {
-            services.ConfigureMarten(options => options.Schema.For<TSaga>()
-                .Identity(x => x.CorrelationId)
-                .UseOptimisticConcurrency(true));
+            services.ConfigureMarten(options => options.MapEventSourcedSaga<TSaga>());
             services.RegisterLoadSagaRepository<TSaga, MartenSagaRepositoryContextFactory<TSaga>>();
             services.RegisterQuerySagaRepository<TSaga, MartenSagaRepositoryContextFactory<TSaga>>();
             services.RegisterSagaRepository<TSaga, IDocumentSession, SagaConsumeContextFactory<IDocumentSession, TSaga>, MartenSagaRepositoryContextFactory<TSaga>>();
         });
         return configurator;
+    }
+
+    /// <summary>The saga document's mapping: keyed by correlation id, every update checked against the version loaded.</summary>
+    public static StoreOptions MapEventSourcedSaga<TSaga>(this StoreOptions options)
+        where TSaga : class, IEventSourcedSaga
+    {
+        options.Schema.For<TSaga>().Identity(x => x.CorrelationId).UseOptimisticConcurrency(true);
+        return options;
     }
 }

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Provision what is missing, build, start a private PostgreSQL cluster, and run every test.
+set -euo pipefail
+source "$(dirname "$0")/scripts/lib.sh"
+
+ep_provision
+ep_build
+
+# Tests get a throwaway cluster of their own; durability settings are off because nothing here
+# must survive a crash of the machine, and they make schema creation several times faster.
+test_pg="$EP_LOCAL/test-pg"
+rm -rf "$test_pg"
+cleanup() {
+  trap - EXIT INT TERM
+  if [ "${EP_PG_STARTED:-0}" = 1 ]; then ep_stop_postgres "$test_pg"; fi
+}
+trap cleanup EXIT INT TERM
+ep_start_postgres "$test_pg" fsync=off synchronous_commit=off full_page_writes=off
+export EP_TEST_POSTGRES="$(ep_pg_connection postgres)"
+export EP_CONFIGURATION
+
+mkdir -p "$EP_LOCAL"
+log="$EP_LOCAL/test-output.log"
+set +e
+dotnet test "$EP_ROOT/EventPlatform.sln" -c "$EP_CONFIGURATION" --no-build --nologo "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# One closing line that CI can read, summed over every test assembly.
+passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
+failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
+skipped=$(grep -oE 'Skipped: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
+echo "Tests: $passed passed, $failed failed, $skipped skipped"
+if [ "$status" -ne 0 ]; then exit "$status"; fi
+if [ "$passed" -eq 0 ]; then echo "No test ran." >&2; exit 1; fi

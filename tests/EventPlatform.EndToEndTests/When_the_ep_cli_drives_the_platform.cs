@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace EventPlatform.EndToEndTests;
+
+[TestFixture]
+[NonParallelizable]
+public sealed class When_the_ep_cli_drives_the_platform
+{
+    private RunningPlatform platform = null!;
+
+    [OneTimeSetUp]
+    public async Task StartPlatform() => platform = await RunningPlatform.StartAsync();
+
+    [OneTimeTearDown]
+    public async Task StopPlatform() => await platform.DisposeAsync();
+
+    [Test]
+    public async Task Should_submit_wait_and_end_succeeded_with_exit_code_0()
+    {
+        var run = await EpAsync(platform.BaseAddress.ToString(), "submit", "--wait", "--", "sh", "-c", "echo hello");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Error);
+        var jobId = run.Output.Trim();
+        Assert.That(Guid.TryParse(jobId, out _), Is.True, $"ep printed '{run.Output}'");
+        Assert.That(run.Error, Does.Contain($"{jobId} Succeeded"));
+
+        var status = await EpAsync(platform.BaseAddress.ToString(), "status", jobId);
+        Assert.That(status.ExitCode, Is.Zero);
+        var job = JsonDocument.Parse(status.Output).RootElement;
+        Assert.That(job.GetProperty("state").GetString(), Is.EqualTo("Succeeded"));
+
+        var events = await EpAsync(platform.BaseAddress.ToString(), "events", jobId);
+        Assert.That(events.ExitCode, Is.Zero);
+        var types = JsonDocument.Parse(events.Output).RootElement.EnumerateArray().Select(e => e.GetProperty("type").GetString());
+        Assert.That(types, Is.EqualTo(new[] { "JobSubmitted", "JobQueued", "JobLaunchRequested", "JobStarted", "JobSucceeded" }));
+    }
+
+    [Test]
+    public async Task Should_exit_with_the_jobs_exit_code_when_it_fails()
+    {
+        var run = await EpAsync(platform.BaseAddress.ToString(), "submit", "--wait", "--timeout", "30", "--env", "CODE=5", "--", "sh", "-c", "exit $CODE");
+
+        Assert.That(run.ExitCode, Is.EqualTo(5), run.Error);
+        Assert.That(run.Error, Does.Contain("Failed"));
+    }
+
+    [Test]
+    public async Task Should_say_in_one_line_when_the_server_cannot_be_reached()
+    {
+        var run = await EpAsync("http://127.0.0.1:1", "status", Guid.CreateVersion7().ToString());
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Error.Trim().Split('\n'), Has.Length.EqualTo(1));
+        Assert.That(run.Error, Does.StartWith("ep: Cannot reach the EventPlatform server at http://127.0.0.1:1/"));
+    }
+
+    [Test]
+    public async Task Should_report_an_unknown_job_as_not_found()
+    {
+        var unknown = Guid.CreateVersion7().ToString();
+        var run = await EpAsync(platform.BaseAddress.ToString(), "status", unknown);
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Error, Does.Contain("404").And.Contain(unknown));
+    }
+
+    private static async Task<(int ExitCode, string Output, string Error)> EpAsync(string url, params string[] arguments)
+    {
+        var startInfo = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        startInfo.ArgumentList.Add(BuiltPrograms.Cli);
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        startInfo.Environment["EP_URL"] = url;
+        using var process = Process.Start(startInfo)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await error);
+    }
+}
