@@ -2,15 +2,23 @@ using System.Globalization;
 
 namespace EventPlatform.Agent;
 
-/// <summary>Who the agent works for: set by the launcher through the task's environment.</summary>
-internal sealed record AgentContext(string JobId, int Attempt)
+/// <summary>Who the agent works for and how it stops: set by the launcher through the task's environment.</summary>
+internal sealed record AgentContext(string JobId, int Attempt, TimeSpan StopGrace)
 {
     public const string JobIdVariable = "EP_JOB_ID";
     public const string AttemptVariable = "EP_ATTEMPT";
+    public const string StopGraceVariable = "EP_STOP_GRACE_SECONDS";
+
+    /// <summary>Below ECS's default 30 s stopTimeout, so the agent, not ECS, decides when to kill.</summary>
+    public static readonly TimeSpan DefaultStopGrace = TimeSpan.FromSeconds(10);
 
     public static AgentContext FromEnvironment() => new(
         Environment.GetEnvironmentVariable(JobIdVariable) ?? "unknown",
-        int.TryParse(Environment.GetEnvironmentVariable(AttemptVariable), NumberStyles.Integer, CultureInfo.InvariantCulture, out var attempt)
-            ? attempt
-            : 0);
+        ReadInt(AttemptVariable) ?? 0,
+        ReadInt(StopGraceVariable) is { } seconds and >= 0 ? TimeSpan.FromSeconds(seconds) : DefaultStopGrace);
+
+    private static int? ReadInt(string variable) =>
+        int.TryParse(Environment.GetEnvironmentVariable(variable), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : null;
 }

@@ -5,35 +5,54 @@ using System.Runtime.InteropServices;
 namespace EventPlatform.Agent;
 
 /// <summary>
-/// Runs the job's command, relays its output line by line, forwards SIGTERM so the command can
-/// shut down cleanly, kills it after <c>stopGrace</c>, and exits with the command's exit code.
+/// Runs the job's command in a process group of its own, relays its output line by line,
+/// forwards SIGTERM to the whole group, kills the group after the stop grace, and exits with the
+/// command's exit code. When the command exits, whatever it left running in its group is killed:
+/// a job ends when its command does, and nothing it started may hold the task open.
 /// </summary>
 internal static class CommandRunner
 {
     /// <summary>What a shell answers when a command cannot be found or run; the agent mirrors it.</summary>
     public const int CommandNotRunnable = 127;
 
-    public static async Task<int> RunAsync(string[] command, AgentContext context, TextWriter output, TimeSpan stopGrace)
+    private static readonly TimeSpan OutputDrainLimit = TimeSpan.FromSeconds(2);
+
+    public static async Task<int> RunAsync(string[] command, AgentContext context, TextWriter output)
     {
         var log = new AgentLog(output, context);
-        if (command.Length == 0)
+        if (command.Length == 0 || string.IsNullOrWhiteSpace(command[0]))
         {
             log.Error("No command given.");
             return CommandNotRunnable;
         }
 
-        var startInfo = new ProcessStartInfo(command[0])
+        if (ProgramLocator.Find(command[0]) is not { } program)
+        {
+            log.Error($"Cannot run '{command[0]}': no such executable program.");
+            return CommandNotRunnable;
+        }
+
+        // setsid execs in place, so the command's pid is also its process group id.
+        var startInfo = new ProcessStartInfo("setsid")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        startInfo.ArgumentList.Add(program);
         foreach (var argument in command.Skip(1))
         {
             startInfo.ArgumentList.Add(argument);
         }
 
         using var process = new Process { StartInfo = startInfo };
+        var stop = new StopRequest(log, context.StopGrace);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
+        {
+            signal.Cancel = true;
+            stop.Request();
+        });
+
         try
         {
             process.Start();
@@ -45,16 +64,20 @@ internal static class CommandRunner
         }
 
         log.Info($"Started '{command[0]}' as pid {process.Id}.");
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
-        {
-            signal.Cancel = true;
-            _ = StopAsync(process, stopGrace, log);
-        });
-
-        var relayOut = RelayAsync(process.StandardOutput, "stdout", log);
-        var relayErr = RelayAsync(process.StandardError, "stderr", log);
+        stop.Attach(process);
+        var relays = Task.WhenAll(
+            RelayAsync(process.StandardOutput, "stdout", log),
+            RelayAsync(process.StandardError, "stderr", log));
         await process.WaitForExitAsync().ConfigureAwait(false);
-        await Task.WhenAll(relayOut, relayErr).ConfigureAwait(false);
+        NativeMethods.SignalGroup(process.Id, NativeMethods.SigKill);
+        try
+        {
+            await relays.WaitAsync(OutputDrainLimit).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            log.Error("Output did not close after the command exited; the rest is dropped.");
+        }
 
         log.Info($"Command exited with code {process.ExitCode}.");
         return process.ExitCode;
@@ -68,21 +91,61 @@ internal static class CommandRunner
         }
     }
 
-    private static async Task StopAsync(Process process, TimeSpan grace, AgentLog log)
+    /// <summary>A SIGTERM may arrive before the command started; it is then applied as soon as it has.</summary>
+    private sealed class StopRequest(AgentLog log, TimeSpan grace)
     {
-        log.Info("SIGTERM received: asking the command to stop.");
-        SendTerminate(process.Id);
-        using var timeout = new CancellationTokenSource(grace);
-        try
+        private readonly Lock gate = new();
+        private Process? process;
+        private bool requested;
+
+        public void Attach(Process started)
         {
-            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+            lock (gate)
+            {
+                process = started;
+                if (!requested)
+                {
+                    return;
+                }
+            }
+
+            _ = StopAsync(started);
         }
-        catch (OperationCanceledException)
+
+        public void Request()
         {
-            log.Info($"Command still running after {grace.TotalSeconds:0} s: killing it.");
-            process.Kill(entireProcessTree: true);
+            Process? started;
+            lock (gate)
+            {
+                if (requested)
+                {
+                    return;
+                }
+
+                requested = true;
+                started = process;
+            }
+
+            log.Info("SIGTERM received: asking the command to stop.");
+            if (started is not null)
+            {
+                _ = StopAsync(started);
+            }
+        }
+
+        private async Task StopAsync(Process started)
+        {
+            NativeMethods.SignalGroup(started.Id, NativeMethods.SigTerm);
+            using var timeout = new CancellationTokenSource(grace);
+            try
+            {
+                await started.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                log.Info($"Command still running after {grace.TotalSeconds:0} s: killing it.");
+                NativeMethods.SignalGroup(started.Id, NativeMethods.SigKill);
+            }
         }
     }
-
-    private static void SendTerminate(int pid) => _ = NativeMethods.Kill(pid, NativeMethods.SigTerm);
 }

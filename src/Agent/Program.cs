@@ -1,3 +1,3 @@
 using EventPlatform.Agent;
 
-return await CommandRunner.RunAsync(args, AgentContext.FromEnvironment(), Console.Out, TimeSpan.FromSeconds(10));
+return await CommandRunner.RunAsync(args, AgentContext.FromEnvironment(), Console.Out);

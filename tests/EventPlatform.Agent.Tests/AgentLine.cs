@@ -1,0 +1,28 @@
+using System.Text.Json;
+
+namespace EventPlatform.Agent.Tests;
+
+/// <summary>One line the agent wrote, read back from its JSON.</summary>
+internal sealed record AgentLine(string Level, string JobId, int Attempt, string Stream, string Message)
+{
+    /// <summary>Every line must be one JSON object with exactly the fields a log shipper indexes.</summary>
+    public static IReadOnlyList<AgentLine> Parse(string output) =>
+        [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(ParseLine)];
+
+    private static AgentLine ParseLine(string line)
+    {
+        using var json = JsonDocument.Parse(line);
+        var root = json.RootElement;
+        Assert.That(
+            root.EnumerateObject().Select(p => p.Name),
+            Is.EqualTo(new[] { "timestamp", "level", "jobId", "attempt", "stream", "message" }),
+            line);
+        Assert.That(DateTimeOffset.TryParse(root.GetProperty("timestamp").GetString(), out _), Is.True, line);
+        return new AgentLine(
+            root.GetProperty("level").GetString()!,
+            root.GetProperty("jobId").GetString()!,
+            root.GetProperty("attempt").GetInt32(),
+            root.GetProperty("stream").GetString()!,
+            root.GetProperty("message").GetString()!);
+    }
+}
