@@ -7,7 +7,6 @@ namespace EventPlatform.EcsBridge.LocalLauncher;
 internal static class LocalTaskEvents
 {
     public const string ClusterArn = "arn:aws:ecs:local:000000000000:cluster/eventplatform-local";
-    public const string ContainerName = "job";
 
     public static string NewTaskArn() => $"arn:aws:ecs:local:000000000000:task/eventplatform-local/{Guid.CreateVersion7():N}";
 
@@ -22,7 +21,7 @@ internal static class LocalTaskEvents
         StoppedReason: null,
         StartedAt: at,
         StoppedAt: null,
-        Containers: [new EcsContainer(ContainerName, "RUNNING", ExitCode: null, Reason: null)],
+        Containers: [new EcsContainer(TaskEnvironment.JobContainerName, "RUNNING", ExitCode: null, Reason: null)],
         Overrides: Overrides(task))));
 
     public static string Stopped(LocalTask task, DateTimeOffset at, int? exitCode, string stopCode, string reason) =>
@@ -37,7 +36,7 @@ internal static class LocalTaskEvents
             StoppedReason: reason,
             StartedAt: task.StartedAt,
             StoppedAt: at,
-            Containers: [new EcsContainer(ContainerName, "STOPPED", exitCode, Reason: null)],
+            Containers: [new EcsContainer(TaskEnvironment.JobContainerName, "STOPPED", exitCode, Reason: null)],
             Overrides: Overrides(task))));
 
     private static EcsTaskStateChange Change(DateTimeOffset at, EcsTaskDetail detail) =>
@@ -45,7 +44,7 @@ internal static class LocalTaskEvents
 
     private static EcsOverrides Overrides(LocalTask task) => new(
     [
-        new EcsContainerOverride(ContainerName, Command: null, Environment:
+        new EcsContainerOverride(TaskEnvironment.JobContainerName, Command: null, Environment:
         [
             new EcsKeyValue(TaskEnvironment.JobId, task.JobId.ToString()),
             new EcsKeyValue(TaskEnvironment.Attempt, task.Attempt.ToString(CultureInfo.InvariantCulture)),

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Globalization;
 using EventPlatform.Contracts.Tasks;
 using EventPlatform.EcsBridge.TaskEvents;
 using Microsoft.Extensions.Logging;
@@ -108,7 +109,8 @@ internal sealed partial class LocalTaskLauncher(
         }
 
         startInfo.Environment[TaskEnvironment.JobId] = launch.JobId.ToString();
-        startInfo.Environment[TaskEnvironment.Attempt] = launch.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        startInfo.Environment[TaskEnvironment.Attempt] = launch.Attempt.ToString(CultureInfo.InvariantCulture);
+        startInfo.Environment[TaskEnvironment.StopGraceSeconds] = ((int)settings.StopGrace.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         return startInfo;
     }
 

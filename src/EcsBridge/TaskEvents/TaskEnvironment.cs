@@ -5,4 +5,8 @@ internal static class TaskEnvironment
 {
     public const string JobId = "EP_JOB_ID";
     public const string Attempt = "EP_ATTEMPT";
+    public const string StopGraceSeconds = "EP_STOP_GRACE_SECONDS";
+
+    /// <summary>The name of the job's container in the task definition and in every override.</summary>
+    public const string JobContainerName = "job";
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using EventPlatform.Contracts.Tasks;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 
@@ -6,7 +7,9 @@ namespace EventPlatform.EcsBridge.TaskEvents;
 
 /// <summary>
 /// The one door every task state change comes through (SQS poller or local launcher):
-/// translates it, drops stale or repeated versions of a task, and publishes the rest.
+/// translates it, drops stale or repeated versions of a live task, and publishes the rest.
+/// Dropping here saves work; correctness does not depend on it, because the saga ignores
+/// whatever no longer fits the job's state.
 /// </summary>
 internal sealed partial class TaskEventIntake(IBus bus, ILogger<TaskEventIntake> logger)
 {
@@ -25,40 +28,29 @@ internal sealed partial class TaskEventIntake(IBus bus, ILogger<TaskEventIntake>
                 return translation.Outcome;
         }
 
-        if (!IsNewer(translation.TaskArn!, translation.Version))
+        var taskArn = translation.TaskArn!;
+        if (lastVersionByTask.TryGetValue(taskArn, out var seen) && translation.Version <= seen)
         {
-            LogStale(translation.TaskArn, translation.Version);
+            LogStale(taskArn, translation.Version);
             return TaskEventOutcome.Ignored;
         }
 
         await bus.Publish(translation.Message!, translation.Message!.GetType(), cancellationToken).ConfigureAwait(false);
-        return TaskEventOutcome.Translated;
-    }
 
-    private bool IsNewer(string taskArn, long version)
-    {
-        while (true)
+        // Recorded only once published, so an event whose publish failed is taken again when
+        // redelivered. A stopped task reports nothing newer that matters: its entry goes, which
+        // keeps the table as small as the number of live tasks; anything late for it reaches
+        // the saga, which ignores it.
+        if (translation.Message is TaskStopped)
         {
-            if (!lastVersionByTask.TryGetValue(taskArn, out var seen))
-            {
-                if (lastVersionByTask.TryAdd(taskArn, version))
-                {
-                    return true;
-                }
-
-                continue;
-            }
-
-            if (version <= seen)
-            {
-                return false;
-            }
-
-            if (lastVersionByTask.TryUpdate(taskArn, version, seen))
-            {
-                return true;
-            }
+            lastVersionByTask.TryRemove(taskArn, out _);
         }
+        else
+        {
+            lastVersionByTask.AddOrUpdate(taskArn, translation.Version, (_, previous) => Math.Max(previous, translation.Version));
+        }
+
+        return TaskEventOutcome.Translated;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Malformed task event dropped: {Reason}")]

@@ -59,13 +59,17 @@ internal static class TaskEventTranslator
                     jobId,
                     attempt,
                     taskArn,
-                    detail.Containers?.FirstOrDefault()?.ExitCode,
+                    JobContainer(detail)?.ExitCode,
                     detail.StopCode ?? "Unknown",
                     detail.StoppedReason,
                     detail.StoppedAt ?? at)),
             _ => TaskEventTranslation.Ignored($"Task {taskArn} is {detail.LastStatus}: progress only."),
         };
     }
+
+    /// <summary>The job's own container: a sidecar ECS adds (log router, Service Connect) may be listed first.</summary>
+    private static EcsContainer? JobContainer(EcsTaskDetail detail) =>
+        detail.Containers?.FirstOrDefault(c => c.Name == TaskEnvironment.JobContainerName) ?? detail.Containers?.FirstOrDefault();
 
     private static int? ReadAttempt(EcsTaskDetail detail)
     {

@@ -1,0 +1,119 @@
+using EventPlatform.Contracts.Tasks;
+using EventPlatform.EcsBridge.TaskEvents;
+
+namespace EventPlatform.EcsBridge.Tests.TaskEvents;
+
+public class When_the_intake_accepts_task_events
+{
+    private const string TaskArn = EcsTaskStateChangeFixture.DefaultTaskArn;
+    private static readonly Guid JobId = EcsTaskStateChangeFixture.DefaultJobId;
+
+    private static readonly TaskStarted Started = new(JobId, 2, TaskArn, EcsTaskStateChangeFixture.StartedAt);
+
+    [Test]
+    public async Task Should_publish_each_newer_version_of_a_task()
+    {
+        await using var intake = await IntakeHarness.StartAsync();
+
+        var running = await intake.AcceptAsync(EcsTaskStateChangeFixture.Running with { Version = 3 });
+        var stopped = await intake.AcceptAsync(EcsTaskStateChangeFixture.ExitedWith(0) with { Version = 5 });
+
+        Assert.That(running, Is.EqualTo(TaskEventOutcome.Translated));
+        Assert.That(stopped, Is.EqualTo(TaskEventOutcome.Translated));
+        Assert.That(await intake.Harness.Published.Any<TaskStopped>(), Is.True);
+        Assert.That(intake.PublishedSoFar(), Is.EqualTo(new object[]
+        {
+            Started,
+            new TaskStopped(JobId, 2, TaskArn, 0, "EssentialContainerExited", "Essential container in task exited", EcsTaskStateChangeFixture.StoppedAt),
+        }));
+    }
+
+    [Test]
+    public async Task Should_drop_the_same_version_delivered_again()
+    {
+        await using var intake = await IntakeHarness.StartAsync();
+
+        var first = await intake.AcceptAsync(EcsTaskStateChangeFixture.Running);
+        var again = await intake.AcceptAsync(EcsTaskStateChangeFixture.Running);
+
+        Assert.That(first, Is.EqualTo(TaskEventOutcome.Translated));
+        Assert.That(again, Is.EqualTo(TaskEventOutcome.Ignored));
+        Assert.That(await intake.Harness.Published.Any<TaskStarted>(), Is.True);
+        Assert.That(intake.PublishedSoFar(), Is.EqualTo(new object[] { Started }));
+    }
+
+    [Test]
+    public async Task Should_drop_a_lower_version_that_arrives_after_a_higher_one()
+    {
+        await using var intake = await IntakeHarness.StartAsync();
+
+        var running = await intake.AcceptAsync(EcsTaskStateChangeFixture.Running with { Version = 4 });
+        var late = await intake.AcceptAsync(EcsTaskStateChangeFixture.ExitedWith(1) with { Version = 3 });
+
+        Assert.That(running, Is.EqualTo(TaskEventOutcome.Translated));
+        Assert.That(late, Is.EqualTo(TaskEventOutcome.Ignored));
+        Assert.That(await intake.Harness.Published.Any<TaskStarted>(), Is.True);
+        Assert.That(intake.PublishedSoFar(), Is.EqualTo(new object[] { Started }));
+    }
+
+    [Test]
+    public async Task Should_track_versions_per_task()
+    {
+        const string otherTaskArn = "arn:aws:ecs:us-east-1:111122223333:task/eventplatform/0c1d2e3f4a5b4c6d8e9f0a1b2c3d4e5f";
+        await using var intake = await IntakeHarness.StartAsync();
+
+        var first = await intake.AcceptAsync(EcsTaskStateChangeFixture.Running);
+        var other = await intake.AcceptAsync(EcsTaskStateChangeFixture.Running with { TaskArn = otherTaskArn, Attempt = "3" });
+
+        Assert.That(first, Is.EqualTo(TaskEventOutcome.Translated));
+        Assert.That(other, Is.EqualTo(TaskEventOutcome.Translated));
+        Assert.That(await intake.Harness.Published.Any<TaskStarted>(m => m.Context.Message.TaskId == otherTaskArn), Is.True);
+        Assert.That(intake.PublishedSoFar(), Is.EqualTo(new object[]
+        {
+            Started,
+            new TaskStarted(JobId, 3, otherTaskArn, EcsTaskStateChangeFixture.StartedAt),
+        }));
+    }
+
+    [Test]
+    public async Task Should_publish_nothing_for_a_malformed_event()
+    {
+        await using var intake = await IntakeHarness.StartAsync();
+
+        var outcome = await intake.AcceptAsync("{ \"detail-type\": \"ECS Task State Change\", ");
+
+        Assert.That(outcome, Is.EqualTo(TaskEventOutcome.Malformed));
+        await intake.Harness.InactivityTask;
+        Assert.That(intake.PublishedSoFar(), Is.Empty);
+    }
+
+    [Test]
+    public async Task Should_publish_nothing_for_an_ignored_event_nor_let_it_take_the_version()
+    {
+        await using var intake = await IntakeHarness.StartAsync();
+
+        var pending = await intake.AcceptAsync(EcsTaskStateChangeFixture.Running with { LastStatus = "PENDING", HasStarted = false, Version = 3 });
+        var running = await intake.AcceptAsync(EcsTaskStateChangeFixture.Running with { Version = 3 });
+
+        Assert.That(pending, Is.EqualTo(TaskEventOutcome.Ignored));
+        Assert.That(running, Is.EqualTo(TaskEventOutcome.Translated));
+        Assert.That(await intake.Harness.Published.Any<TaskStarted>(), Is.True);
+        Assert.That(intake.PublishedSoFar(), Is.EqualTo(new object[] { Started }));
+    }
+
+    [Test]
+    public async Task Should_take_an_event_again_when_its_first_publish_failed()
+    {
+        await using var intake = await IntakeHarness.StartAsync();
+        var stopped = EcsTaskStateChangeFixture.ExitedWith(0) with { Version = 5 };
+
+        Assert.That(
+            async () => await intake.Intake.AcceptAsync(stopped.ToJson(), new CancellationToken(canceled: true)),
+            Throws.InstanceOf<OperationCanceledException>());
+        var redelivered = await intake.AcceptAsync(stopped);
+
+        Assert.That(redelivered, Is.EqualTo(TaskEventOutcome.Translated), "a failed publish must not mark the version as seen");
+        Assert.That(await intake.Harness.Published.Any<TaskStopped>(), Is.True);
+        Assert.That(intake.PublishedSoFar().OfType<TaskStopped>().Count(), Is.EqualTo(1));
+    }
+}
