@@ -1,0 +1,181 @@
+using System.Text.Json;
+using EventPlatform.Api.Jobs.Submitting;
+using EventPlatform.Contracts.Jobs;
+
+namespace EventPlatform.Api.Tests.Jobs.Submitting;
+
+public class When_parsing_a_submit_job_request
+{
+    private const string CommandError = "command must be a non-empty array of strings whose first item names the program.";
+    private const string TimeoutError = "timeoutSeconds must be a whole number from 1 to 86400.";
+    private const string PriorityError = "priority must be one of \"high\", \"normal\", \"low\".";
+    private const string EnvError = "env must be an object of string values whose names are non-empty and contain no '='.";
+
+    private static (JobSpec? Spec, Dictionary<string, string[]> Errors) Parse(string body) =>
+        SubmitJobRequest.Parse(JsonSerializer.Deserialize<JsonElement>(body));
+
+    private static JobSpec ParseValid(string body)
+    {
+        var (spec, errors) = Parse(body);
+        Assert.That(errors, Is.Empty);
+        Assert.That(spec, Is.Not.Null);
+        return spec!;
+    }
+
+    [Test]
+    public void Should_default_timeout_priority_and_env_when_only_the_command_is_given()
+    {
+        var spec = ParseValid("""{ "command": ["echo", "hello world"] }""");
+
+        Assert.That(spec.Command, Is.EqualTo(new[] { "echo", "hello world" }));
+        Assert.That(spec.TimeoutSeconds, Is.EqualTo(3600));
+        Assert.That(spec.Priority, Is.EqualTo(JobPriority.Normal));
+        Assert.That(spec.Env, Is.Empty);
+    }
+
+    [Test]
+    public void Should_default_the_optional_fields_that_are_null()
+    {
+        var spec = ParseValid("""{ "command": ["true"], "timeoutSeconds": null, "priority": null, "env": null }""");
+
+        Assert.That(spec.TimeoutSeconds, Is.EqualTo(SubmitJobRequest.DefaultTimeoutSeconds));
+        Assert.That(spec.Priority, Is.EqualTo(JobPriority.Normal));
+        Assert.That(spec.Env, Is.Empty);
+    }
+
+    [Test]
+    public void Should_read_every_field_of_a_full_request()
+    {
+        var spec = ParseValid("""
+            {
+              "command": ["python3", "-c", "print('hi')", ""],
+              "timeoutSeconds": 120,
+              "priority": "high",
+              "env": { "STAGE": "test", "EMPTY": "", "GREETING": "a=b c" }
+            }
+            """);
+
+        Assert.That(spec.Command, Is.EqualTo(new[] { "python3", "-c", "print('hi')", "" }));
+        Assert.That(spec.TimeoutSeconds, Is.EqualTo(120));
+        Assert.That(spec.Priority, Is.EqualTo(JobPriority.High));
+        Assert.That(spec.Env, Is.EquivalentTo(new Dictionary<string, string>
+        {
+            ["STAGE"] = "test",
+            ["EMPTY"] = string.Empty,
+            ["GREETING"] = "a=b c",
+        }));
+    }
+
+    [TestCase(1)]
+    [TestCase(86400)]
+    public void Should_accept_the_timeout_bounds(int timeoutSeconds)
+    {
+        var spec = ParseValid($$"""{ "command": ["true"], "timeoutSeconds": {{timeoutSeconds}} }""");
+
+        Assert.That(spec.TimeoutSeconds, Is.EqualTo(timeoutSeconds));
+    }
+
+    [TestCase("high", JobPriority.High)]
+    [TestCase("normal", JobPriority.Normal)]
+    [TestCase("low", JobPriority.Low)]
+    public void Should_read_each_priority(string priority, JobPriority expected)
+    {
+        var spec = ParseValid($$"""{ "command": ["true"], "priority": "{{priority}}" }""");
+
+        Assert.That(spec.Priority, Is.EqualTo(expected));
+    }
+
+    [TestCase("""{ "timeoutSeconds": 10 }""", TestName = "Should_reject_a_missing_command")]
+    [TestCase("""{ "command": null }""", TestName = "Should_reject_a_null_command")]
+    [TestCase("""{ "command": [] }""", TestName = "Should_reject_an_empty_command")]
+    [TestCase("""{ "command": "echo hi" }""", TestName = "Should_reject_a_command_that_is_a_string")]
+    [TestCase("""{ "command": [1, 2] }""", TestName = "Should_reject_a_command_of_numbers")]
+    [TestCase("""{ "command": ["echo", 2] }""", TestName = "Should_reject_a_command_with_a_non_string_argument")]
+    [TestCase("""{ "command": ["echo", null] }""", TestName = "Should_reject_a_command_with_a_null_argument")]
+    [TestCase("""{ "command": [""] }""", TestName = "Should_reject_a_command_whose_program_is_empty")]
+    [TestCase("""{ "command": ["   ", "hi"] }""", TestName = "Should_reject_a_command_whose_program_is_blank")]
+    public void Should_reject_a_command_that_is_not_a_non_empty_array_of_strings(string body)
+    {
+        AssertOnlyError(body, "command", CommandError);
+    }
+
+    [TestCase("0")]
+    [TestCase("-5")]
+    [TestCase("86401")]
+    [TestCase("1.5")]
+    [TestCase("\"10\"")]
+    [TestCase("true")]
+    [TestCase("4294967296")]
+    public void Should_reject_a_timeout_that_is_not_a_whole_number_of_seconds_from_1_to_86400(string timeoutSeconds)
+    {
+        AssertOnlyError($$"""{ "command": ["true"], "timeoutSeconds": {{timeoutSeconds}} }""", "timeoutSeconds", TimeoutError);
+    }
+
+    [TestCase("\"urgent\"")]
+    [TestCase("\"HIGH\"")]
+    [TestCase("\"\"")]
+    [TestCase("5")]
+    [TestCase("[\"high\"]")]
+    public void Should_reject_a_priority_that_is_not_high_normal_or_low(string priority)
+    {
+        AssertOnlyError($$"""{ "command": ["true"], "priority": {{priority}} }""", "priority", PriorityError);
+    }
+
+    [TestCase("""["A=1"]""")]
+    [TestCase("\"A=1\"")]
+    [TestCase("""{ "A": 1 }""")]
+    [TestCase("""{ "A": "1", "B": true }""")]
+    [TestCase("""{ "A": null }""")]
+    [TestCase("""{ "A": { "nested": "x" } }""")]
+    [TestCase("""{ "": "x" }""")]
+    [TestCase("""{ "A=B": "x" }""")]
+    public void Should_reject_env_that_is_not_an_object_of_string_values(string env)
+    {
+        AssertOnlyError($$"""{ "command": ["true"], "env": {{env}} }""", "env", EnvError);
+    }
+
+    [Test]
+    public void Should_report_every_bad_field_together()
+    {
+        var (spec, errors) = Parse("""{ "command": [], "timeoutSeconds": 0, "priority": "urgent", "env": [] }""");
+
+        Assert.That(spec, Is.Null);
+        Assert.That(errors, Is.EqualTo(new Dictionary<string, string[]>
+        {
+            ["command"] = [CommandError],
+            ["timeoutSeconds"] = [TimeoutError],
+            ["priority"] = [PriorityError],
+            ["env"] = [EnvError],
+        }));
+    }
+
+    [Test]
+    public void Should_report_only_the_bad_fields_when_others_are_valid()
+    {
+        var (spec, errors) = Parse("""{ "command": ["true"], "timeoutSeconds": 1.5, "priority": "low", "env": { "A": 1 } }""");
+
+        Assert.That(spec, Is.Null);
+        Assert.That(errors, Is.EqualTo(new Dictionary<string, string[]>
+        {
+            ["timeoutSeconds"] = [TimeoutError],
+            ["env"] = [EnvError],
+        }));
+    }
+
+    [TestCase("""["echo", "hi"]""")]
+    [TestCase("\"echo hi\"")]
+    [TestCase("42")]
+    [TestCase("null")]
+    public void Should_reject_a_body_that_is_not_an_object(string body)
+    {
+        AssertOnlyError(body, "$", "The body must be a JSON object.");
+    }
+
+    private static void AssertOnlyError(string body, string field, string message)
+    {
+        var (spec, errors) = Parse(body);
+
+        Assert.That(spec, Is.Null);
+        Assert.That(errors, Is.EqualTo(new Dictionary<string, string[]> { [field] = [message] }));
+    }
+}
