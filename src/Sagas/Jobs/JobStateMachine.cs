@@ -65,7 +65,7 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
                 })
                 .Schedule(RunDeadline,
                     context => new JobRunDeadlineReached(context.Saga.CorrelationId, context.Saga.Attempt),
-                    context => TimeSpan.FromSeconds(context.Saga.Spec!.TimeoutSeconds) + grace)
+                    context => RunDeadlineDelay(context.Saga.Spec!, context.Message.StartedAt, grace, clock))
                 .TransitionTo(Running));
 
         During(Starting, Running,
@@ -116,7 +116,20 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
 
     private static bool IsCurrentAttempt(JobState job, int attempt) => job.Attempt == attempt;
 
-    private static string DescribeFailure(TaskStopped stopped) => stopped.ExitCode is { } code
-        ? $"Command exited with code {code}."
-        : $"Task stopped before the command ran ({stopped.StopCode}): {stopped.Reason}";
+    /// <summary>
+    /// Counted from when the task reports it started, not from when the saga heard of it, so a
+    /// backlog of messages never grants a job extra time.
+    /// </summary>
+    private static TimeSpan RunDeadlineDelay(JobSpec spec, DateTimeOffset startedAt, TimeSpan grace, TimeProvider clock)
+    {
+        var remaining = startedAt + TimeSpan.FromSeconds(spec.TimeoutSeconds) + grace - clock.GetUtcNow();
+        return remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
+    }
+
+    private static string DescribeFailure(TaskStopped stopped) => (stopped.ExitCode, stopped.Reason) switch
+    {
+        ({ } code, _) => $"Command exited with code {code}.",
+        (null, { Length: > 0 } reason) => $"Task stopped before the command ran ({stopped.StopCode}): {reason}",
+        _ => $"Task stopped before the command ran ({stopped.StopCode}).",
+    };
 }

@@ -1,0 +1,81 @@
+using EventPlatform.Contracts.Jobs;
+using EventPlatform.Contracts.Tasks;
+
+namespace EventPlatform.Sagas.Tests.Jobs;
+
+public class When_the_task_starts : JobLifecycleSpecification
+{
+    [SetUp]
+    public async Task The_task_of_attempt_1_starts()
+    {
+        await GivenAStartingJob();
+        await Publish(Started(attempt: 1));
+    }
+
+    [Test]
+    public async Task Should_mark_the_job_as_running()
+    {
+        Assert.That(await ConsumedBySaga<TaskStarted>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId));
+
+        Assert.That(Job.UncommittedEvents, Is.EqualTo(new object[]
+        {
+            new JobQueued(JobId, 1, Now),
+            new JobLaunchRequested(JobId, 1, Now),
+            new JobStarted(JobId, 1, TaskId, StartedAt),
+        }));
+        Assert.That(Job.TaskId, Is.EqualTo(TaskId));
+
+        Assert.That(PublishedSoFar<LaunchTask>(), Has.Count.EqualTo(1));
+        Assert.That(PublishedSoFar<StopTask>(), Is.Empty);
+    }
+
+    [Test]
+    public async Task Should_schedule_the_run_deadline()
+    {
+        Assert.That(await ConsumedBySaga<TaskStarted>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId));
+
+        Assert.That(Job.RunDeadlineTokenId, Is.Not.Null);
+    }
+}
+
+public class When_a_task_of_another_attempt_starts : JobLifecycleSpecification
+{
+    [SetUp]
+    public async Task A_task_of_attempt_2_starts()
+    {
+        await GivenAStartingJob();
+        await Publish(Started(attempt: 2));
+    }
+
+    [Test]
+    public async Task Should_leave_the_job_starting()
+    {
+        Assert.That(await ConsumedBySaga<TaskStarted>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId));
+
+        Assert.That(RecordedEventTypes, Is.EqualTo(new[] { typeof(JobQueued), typeof(JobLaunchRequested) }));
+        Assert.That(Job.Attempt, Is.EqualTo(1));
+        Assert.That(Job.TaskId, Is.Null);
+        Assert.That(Job.RunDeadlineTokenId, Is.Null);
+
+        Assert.That(PublishedSoFar<StopTask>(), Is.Empty);
+    }
+}
+
+public class When_a_task_of_an_unknown_job_starts : JobLifecycleSpecification
+{
+    [SetUp]
+    public Task A_task_starts_for_a_job_that_was_never_submitted() => Publish(Started());
+
+    [Test]
+    public async Task Should_not_create_a_job()
+    {
+        Assert.That(await ConsumedByBus<TaskStarted>(x => x.JobId == JobId), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, TimeSpan.FromMilliseconds(200)), Is.Null);
+
+        Assert.That(SagaHarness.Created.Select(_ => true, AlreadyCancelled), Is.Empty);
+        Assert.That(PublishedSoFar<LaunchTask>(), Is.Empty);
+    }
+}
