@@ -7,16 +7,9 @@ namespace EventPlatform.EndToEndTests;
 
 [TestFixture]
 [NonParallelizable]
-public sealed class When_jobs_run_on_the_embedded_default
+public sealed class When_jobs_run_on_the_embedded_default : PlatformFixture
 {
     private static readonly string[] TerminalStates = ["Succeeded", "Failed", "TimedOut", "Cancelled"];
-    private RunningPlatform platform = null!;
-
-    [OneTimeSetUp]
-    public async Task StartPlatform() => platform = await RunningPlatform.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task StopPlatform() => await platform.DisposeAsync();
 
     [Test]
     public async Task Should_end_each_job_in_the_state_its_command_earns()
@@ -31,7 +24,7 @@ public sealed class When_jobs_run_on_the_embedded_default
 
         Assert.Multiple(() =>
         {
-            Assert.That(succeeded.GetProperty("state").GetString(), Is.EqualTo("Succeeded"), platform.Output);
+            Assert.That(succeeded.GetProperty("state").GetString(), Is.EqualTo("Succeeded"), Platform.Output);
             Assert.That(succeeded.GetProperty("exitCode").GetInt32(), Is.Zero);
             Assert.That(succeeded.GetProperty("attempt").GetInt32(), Is.EqualTo(1));
             Assert.That(succeeded.GetProperty("startedAt").ValueKind, Is.EqualTo(JsonValueKind.String));
@@ -55,14 +48,14 @@ public sealed class When_jobs_run_on_the_embedded_default
     [Test]
     public async Task Should_show_a_job_as_queued_or_later_as_soon_as_it_is_accepted()
     {
-        using var response = await platform.Http.PostAsJsonAsync(new Uri("/jobs", UriKind.Relative), new { command = new[] { "true" } });
+        using var response = await Platform.Http.PostAsJsonAsync(new Uri("/jobs", UriKind.Relative), new { command = new[] { "true" } });
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         var accepted = await response.Content.ReadFromJsonAsync<JsonElement>();
         var jobId = accepted.GetProperty("jobId").GetGuid();
         Assert.That(accepted.GetProperty("statusUrl").GetString(), Is.EqualTo($"/jobs/{jobId}"));
         Assert.That(response.Headers.Location?.ToString(), Is.EqualTo($"/jobs/{jobId}"));
 
-        var job = await platform.Http.GetFromJsonAsync<JsonElement>(new Uri($"/jobs/{jobId}", UriKind.Relative));
+        var job = await Platform.Http.GetFromJsonAsync<JsonElement>(new Uri($"/jobs/{jobId}", UriKind.Relative));
         Assert.That(job.GetProperty("jobId").GetGuid(), Is.EqualTo(jobId));
         Assert.That(job.GetProperty("state").GetString(), Is.AnyOf("Queued", "Starting", "Running", "Succeeded"));
         Assert.That(job.GetProperty("priority").GetString(), Is.EqualTo("normal"));
@@ -72,7 +65,7 @@ public sealed class When_jobs_run_on_the_embedded_default
     [Test]
     public async Task Should_refuse_an_invalid_job_with_a_problem_naming_the_field_and_store_nothing()
     {
-        using var response = await platform.Http.PostAsJsonAsync(
+        using var response = await Platform.Http.PostAsJsonAsync(
             new Uri("/jobs", UriKind.Relative), new { command = new[] { "true" }, timeoutSeconds = 0, priority = "urgent" });
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
@@ -80,7 +73,7 @@ public sealed class When_jobs_run_on_the_embedded_default
         var errors = problem.GetProperty("errors");
         Assert.That(errors.EnumerateObject().Select(p => p.Name), Is.EquivalentTo(new[] { "timeoutSeconds", "priority" }));
 
-        using var malformed = await platform.Http.PostAsync(
+        using var malformed = await Platform.Http.PostAsync(
             new Uri("/jobs", UriKind.Relative), new StringContent("{\"command\": [\"true\"], \"timeoutSeconds\": ", System.Text.Encoding.UTF8, "application/json"));
         Assert.That(malformed.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(malformed.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
@@ -92,7 +85,7 @@ public sealed class When_jobs_run_on_the_embedded_default
         var unknown = Guid.CreateVersion7();
         foreach (var path in new[] { $"/jobs/{unknown}", $"/jobs/{unknown}/events" })
         {
-            using var response = await platform.Http.GetAsync(new Uri(path, UriKind.Relative));
+            using var response = await Platform.Http.GetAsync(new Uri(path, UriKind.Relative));
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), path);
             Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"), path);
             var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -103,7 +96,7 @@ public sealed class When_jobs_run_on_the_embedded_default
     [Test]
     public async Task Should_report_healthy_when_PostgreSQL_answers_and_the_bus_runs()
     {
-        using var response = await platform.Http.GetAsync(new Uri("/healthz", UriKind.Relative));
+        using var response = await Platform.Http.GetAsync(new Uri("/healthz", UriKind.Relative));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         var report = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.That(report.GetProperty("status").GetString(), Is.EqualTo("Healthy"));
@@ -112,20 +105,20 @@ public sealed class When_jobs_run_on_the_embedded_default
 
     private async Task<Guid> SubmitAsync(object job)
     {
-        using var response = await platform.Http.PostAsJsonAsync(new Uri("/jobs", UriKind.Relative), job);
+        using var response = await Platform.Http.PostAsJsonAsync(new Uri("/jobs", UriKind.Relative), job);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetGuid();
     }
 
     private Task<JsonElement> FinalStateAsync(Guid jobId) => Eventually.MatchAsync(
-        () => platform.Http.GetFromJsonAsync<JsonElement>(new Uri($"/jobs/{jobId}", UriKind.Relative)),
+        () => Platform.Http.GetFromJsonAsync<JsonElement>(new Uri($"/jobs/{jobId}", UriKind.Relative)),
         job => TerminalStates.Contains(job.GetProperty("state").GetString()),
         TimeSpan.FromSeconds(60),
         $"job {jobId} to end");
 
     private async Task<IReadOnlyList<string>> EventTypesAsync(Guid jobId)
     {
-        var events = await platform.Http.GetFromJsonAsync<JsonElement>(new Uri($"/jobs/{jobId}/events", UriKind.Relative));
+        var events = await Platform.Http.GetFromJsonAsync<JsonElement>(new Uri($"/jobs/{jobId}/events", UriKind.Relative));
         var list = events.EnumerateArray().ToList();
         Assert.That(list.Select(e => e.GetProperty("version").GetInt64()), Is.Ordered.Ascending);
         return [.. list.Select(e => e.GetProperty("type").GetString()!)];

@@ -5,32 +5,24 @@ namespace EventPlatform.EndToEndTests;
 
 [TestFixture]
 [NonParallelizable]
-public sealed class When_the_ep_cli_drives_the_platform
+public sealed class When_the_ep_cli_drives_the_platform : PlatformFixture
 {
-    private RunningPlatform platform = null!;
-
-    [OneTimeSetUp]
-    public async Task StartPlatform() => platform = await RunningPlatform.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task StopPlatform() => await platform.DisposeAsync();
-
     [Test]
     public async Task Should_submit_wait_and_end_succeeded_with_exit_code_0()
     {
-        var run = await EpAsync(platform.BaseAddress.ToString(), "submit", "--wait", "--", "sh", "-c", "echo hello");
+        var run = await EpAsync(Platform.BaseAddress.ToString(), "submit", "--wait", "--", "sh", "-c", "echo hello");
 
         Assert.That(run.ExitCode, Is.Zero, run.Error);
         var jobId = run.Output.Trim();
         Assert.That(Guid.TryParse(jobId, out _), Is.True, $"ep printed '{run.Output}'");
         Assert.That(run.Error, Does.Contain($"{jobId} Succeeded"));
 
-        var status = await EpAsync(platform.BaseAddress.ToString(), "status", jobId);
+        var status = await EpAsync(Platform.BaseAddress.ToString(), "status", jobId);
         Assert.That(status.ExitCode, Is.Zero);
         var job = JsonDocument.Parse(status.Output).RootElement;
         Assert.That(job.GetProperty("state").GetString(), Is.EqualTo("Succeeded"));
 
-        var events = await EpAsync(platform.BaseAddress.ToString(), "events", jobId);
+        var events = await EpAsync(Platform.BaseAddress.ToString(), "events", jobId);
         Assert.That(events.ExitCode, Is.Zero);
         var types = JsonDocument.Parse(events.Output).RootElement.EnumerateArray().Select(e => e.GetProperty("type").GetString());
         Assert.That(types, Is.EqualTo(new[] { "JobSubmitted", "JobQueued", "JobLaunchRequested", "JobStarted", "JobSucceeded" }));
@@ -39,7 +31,7 @@ public sealed class When_the_ep_cli_drives_the_platform
     [Test]
     public async Task Should_exit_with_the_jobs_exit_code_when_it_fails()
     {
-        var run = await EpAsync(platform.BaseAddress.ToString(), "submit", "--wait", "--timeout", "30", "--env", "CODE=5", "--", "sh", "-c", "exit $CODE");
+        var run = await EpAsync(Platform.BaseAddress.ToString(), "submit", "--wait", "--timeout", "30", "--env", "CODE=5", "--", "sh", "-c", "exit $CODE");
 
         Assert.That(run.ExitCode, Is.EqualTo(5), run.Error);
         Assert.That(run.Error, Does.Contain("Failed"));
@@ -59,7 +51,7 @@ public sealed class When_the_ep_cli_drives_the_platform
     public async Task Should_report_an_unknown_job_as_not_found()
     {
         var unknown = Guid.CreateVersion7().ToString();
-        var run = await EpAsync(platform.BaseAddress.ToString(), "status", unknown);
+        var run = await EpAsync(Platform.BaseAddress.ToString(), "status", unknown);
 
         Assert.That(run.ExitCode, Is.EqualTo(1));
         Assert.That(run.Error, Does.Contain("404").And.Contain(unknown));
