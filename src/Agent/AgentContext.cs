@@ -3,8 +3,9 @@ using System.Globalization;
 namespace EventPlatform.Agent;
 
 /// <summary>Who the agent works for and how it stops: set by the launcher through the task's environment.</summary>
-internal sealed record AgentContext(string JobId, int Attempt, TimeSpan StopGrace)
+internal sealed record AgentContext(string JobId, int Attempt, TimeSpan StopGrace, bool ExitWithParent = false)
 {
+    public const string ExitWithParentVariable = "EP_EXIT_WITH_PARENT";
     public const string JobIdVariable = "EP_JOB_ID";
     public const string AttemptVariable = "EP_ATTEMPT";
     public const string StopGraceVariable = "EP_STOP_GRACE_SECONDS";
@@ -15,7 +16,8 @@ internal sealed record AgentContext(string JobId, int Attempt, TimeSpan StopGrac
     public static AgentContext FromEnvironment() => new(
         Environment.GetEnvironmentVariable(JobIdVariable) ?? "unknown",
         ReadInt(AttemptVariable) ?? 0,
-        ReadInt(StopGraceVariable) is { } seconds and >= 0 ? TimeSpan.FromSeconds(seconds) : DefaultStopGrace);
+        ReadInt(StopGraceVariable) is { } seconds and >= 0 ? TimeSpan.FromSeconds(seconds) : DefaultStopGrace,
+        ReadInt(ExitWithParentVariable) == 1);
 
     private static int? ReadInt(string variable) =>
         int.TryParse(Environment.GetEnvironmentVariable(variable), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)

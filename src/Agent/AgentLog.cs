@@ -21,8 +21,16 @@ internal sealed class AgentLog(TextWriter output, AgentContext context)
         var json = JsonSerializer.Serialize(new LogLine(DateTimeOffset.UtcNow, level, context.JobId, context.Attempt, stream, message), AgentJson.Default.LogLine);
         lock (gate)
         {
-            output.WriteLine(json);
-            output.Flush();
+            try
+            {
+                output.WriteLine(json);
+                output.Flush();
+            }
+            catch (IOException)
+            {
+                // Nobody reads the task's output any more (the local launcher died). The command
+                // goes on, or the parent watch stops it; a log line is not worth crashing for.
+            }
         }
     }
 }

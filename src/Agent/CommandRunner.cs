@@ -15,6 +15,9 @@ internal static class CommandRunner
     /// <summary>What a shell answers when a command cannot be found or run; the agent mirrors it.</summary>
     public const int CommandNotRunnable = 127;
 
+    /// <summary>The agent itself failed (like docker run's 125); the job's retry policy treats it as retryable.</summary>
+    public const int AgentFailure = 125;
+
     private static readonly TimeSpan OutputDrainLimit = TimeSpan.FromSeconds(2);
 
     public static async Task<int> RunAsync(string[] command, AgentContext context, TextWriter output)
@@ -65,6 +68,7 @@ internal static class CommandRunner
 
         log.Info($"Started '{command[0]}' as pid {process.Id}.");
         stop.Attach(process);
+        using var parentWatch = context.ExitWithParent ? ParentWatch.Start(process, log) : null;
         var relays = Task.WhenAll(
             RelayAsync(process.StandardOutput, "stdout", log),
             RelayAsync(process.StandardError, "stderr", log));

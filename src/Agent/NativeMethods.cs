@@ -11,6 +11,9 @@ internal static partial class NativeMethods
     /// <summary>Signals every process in the group led by <paramref name="groupId"/>.</summary>
     public static void SignalGroup(int groupId, int signal) => _ = Kill(-groupId, signal);
 
+    [LibraryImport("libc", EntryPoint = "getppid")]
+    public static partial int ParentProcessId();
+
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
 }

@@ -31,6 +31,13 @@ internal sealed class EpClient(HttpClient http) : IDisposable
     public Task<JsonElement> GetEventsAsync(string jobId, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, $"/jobs/{Uri.EscapeDataString(jobId)}/events", content: null, cancellationToken);
 
+    public Task<JsonElement> CancelAsync(string jobId, string? reason, CancellationToken cancellationToken) =>
+        SendAsync(
+            HttpMethod.Post,
+            $"/jobs/{Uri.EscapeDataString(jobId)}/cancel",
+            reason is null ? null : JsonContent.Create(new { reason }, options: JsonSerializerOptions.Web),
+            cancellationToken);
+
     public void Dispose() => http.Dispose();
 
     private async Task<JsonElement> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)

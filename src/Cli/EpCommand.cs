@@ -16,6 +16,7 @@ internal static class EpCommand
             SubmitCommand.Create(context),
             StatusCommand.Create(context),
             EventsCommand.Create(context),
+            CancelCommand.Create(context),
         };
     }
 }

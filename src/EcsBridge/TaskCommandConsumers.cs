@@ -5,7 +5,19 @@ namespace EventPlatform.EcsBridge;
 
 internal sealed class LaunchTaskConsumer(ITaskLauncher launcher) : IConsumer<LaunchTask>
 {
-    public Task Consume(ConsumeContext<LaunchTask> context) => launcher.LaunchAsync(context.Message, context.CancellationToken);
+    /// <summary>A refused launch is news for the job's saga, not a consumer fault to retry here.</summary>
+    public async Task Consume(ConsumeContext<LaunchTask> context)
+    {
+        try
+        {
+            await launcher.LaunchAsync(context.Message, context.CancellationToken).ConfigureAwait(false);
+        }
+        catch (TaskLaunchException ex)
+        {
+            await context.Publish(new TaskLaunchFailed(context.Message.JobId, context.Message.Attempt, ex.Message, ex.Retryable))
+                .ConfigureAwait(false);
+        }
+    }
 }
 
 internal sealed class StopTaskConsumer(ITaskLauncher launcher) : IConsumer<StopTask>

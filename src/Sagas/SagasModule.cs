@@ -1,5 +1,7 @@
 using EventPlatform.Sagas.Jobs;
 using EventPlatform.Sagas.Persistence;
+using EventPlatform.Sagas.Scheduling;
+using Marten;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +14,16 @@ public static class SagasModule
     public static IServiceCollection AddSagas(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<JobLifecycleOptions>().Bind(configuration.GetSection(JobLifecycleOptions.Section));
+        services.AddOptions<SchedulerOptions>().Bind(configuration.GetSection(SchedulerOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
+        services.ConfigureMarten(options => options.AddScheduledMessages());
+
+        var scheduler = configuration.GetSection(SchedulerOptions.Section).Get<SchedulerOptions>() ?? new SchedulerOptions();
+        if (scheduler.RunDispatcher)
+        {
+            services.AddHostedService<ScheduledMessageDispatcher>();
+        }
+
         return services;
     }
 

@@ -1,8 +1,15 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using EventPlatform.Testing;
+
 namespace EventPlatform.EndToEndTests;
 
 /// <summary>One running platform per fixture, started before its first test and stopped after its last.</summary>
 public abstract class PlatformFixture
 {
+    private static readonly string[] TerminalStates = ["Succeeded", "Failed", "TimedOut", "Cancelled"];
+
     internal RunningPlatform Platform { get; private set; } = null!;
 
     [OneTimeSetUp]
@@ -10,4 +17,36 @@ public abstract class PlatformFixture
 
     [OneTimeTearDown]
     public async Task StopPlatform() => await Platform.DisposeAsync();
+
+    protected static bool IsTerminal(JsonElement job) => TerminalStates.Contains(job.GetProperty("state").GetString());
+
+    protected async Task<Guid> SubmitAsync(object job)
+    {
+        using var response = await Platform.Http.PostAsJsonAsync(new Uri("/jobs", UriKind.Relative), job);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetGuid();
+    }
+
+    protected Task<JsonElement> GetJobAsync(Guid jobId) =>
+        Platform.Http.GetFromJsonAsync<JsonElement>(new Uri($"/jobs/{jobId}", UriKind.Relative));
+
+    protected Task<JsonElement> StateAsync(Guid jobId, string state, TimeSpan? patience = null) => Eventually.MatchAsync(
+        () => GetJobAsync(jobId),
+        job => job.GetProperty("state").GetString() == state,
+        patience ?? TimeSpan.FromSeconds(60),
+        $"job {jobId} to be {state}");
+
+    protected Task<JsonElement> FinalStateAsync(Guid jobId, TimeSpan? patience = null) => Eventually.MatchAsync(
+        () => GetJobAsync(jobId),
+        IsTerminal,
+        patience ?? TimeSpan.FromSeconds(60),
+        $"job {jobId} to end");
+
+    protected async Task<IReadOnlyList<string>> EventTypesAsync(Guid jobId)
+    {
+        var events = await Platform.Http.GetFromJsonAsync<JsonElement>(new Uri($"/jobs/{jobId}/events", UriKind.Relative));
+        var list = events.EnumerateArray().ToList();
+        Assert.That(list.Select(e => e.GetProperty("version").GetInt64()), Is.Ordered.Ascending);
+        return [.. list.Select(e => e.GetProperty("type").GetString()!)];
+    }
 }

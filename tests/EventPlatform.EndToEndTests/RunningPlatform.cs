@@ -12,19 +12,30 @@ namespace EventPlatform.EndToEndTests;
 /// </summary>
 internal sealed class RunningPlatform : IAsyncDisposable
 {
-    private readonly Process process;
-    private readonly StringBuilder output;
+    /// <summary>Timers short enough for tests, long enough for a busy two-core machine.</summary>
+    private static readonly Dictionary<string, string> TestSettings = new()
+    {
+        ["LocalLauncher__StopGrace"] = "00:00:02",
+        ["JobLifecycle__RunDeadlineGrace"] = "00:00:01",
+        ["JobLifecycle__RetryBackoffBase"] = "00:00:00.200",
+        ["JobLifecycle__RetryBackoffMax"] = "00:00:01",
+        ["JobLifecycle__StopTimeout"] = "00:00:10",
+        ["Scheduler__PollInterval"] = "00:00:00.100",
+    };
+
+    private readonly StringBuilder output = new();
     private readonly string connectionString;
     private readonly string workRoot;
+    private readonly Dictionary<string, string> settings;
+    private Process process = null!;
 
-    private RunningPlatform(Process process, StringBuilder output, Uri baseAddress, string connectionString, string workRoot)
+    private RunningPlatform(string connectionString, string workRoot, int port, Dictionary<string, string> settings)
     {
-        this.process = process;
-        this.output = output;
         this.connectionString = connectionString;
         this.workRoot = workRoot;
-        BaseAddress = baseAddress;
-        Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        this.settings = settings;
+        BaseAddress = new Uri($"http://127.0.0.1:{port}");
+        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public Uri BaseAddress { get; }
@@ -42,38 +53,34 @@ internal sealed class RunningPlatform : IAsyncDisposable
         }
     }
 
-    public static async Task<RunningPlatform> StartAsync()
+    /// <param name="overrides">Configuration for the host, as environment variables (JobLifecycle__StartTimeout ...).</param>
+    public static async Task<RunningPlatform> StartAsync(IReadOnlyDictionary<string, string>? overrides = null)
     {
-        var connectionString = await TestPostgres.CreateDatabaseAsync("e2e");
-        var port = FreePort();
-        var workRoot = Directory.CreateTempSubdirectory("ep-e2e-tasks-").FullName;
-        var startInfo = new ProcessStartInfo("dotnet")
+        var settings = new Dictionary<string, string>(TestSettings);
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(BuiltPrograms.Host)!,
-        };
-        startInfo.ArgumentList.Add(BuiltPrograms.Host);
-        startInfo.ArgumentList.Add("--urls");
-        startInfo.ArgumentList.Add($"http://127.0.0.1:{port}");
-        startInfo.Environment["ConnectionStrings__Postgres"] = connectionString;
-        startInfo.Environment["LocalLauncher__WorkRoot"] = workRoot;
-        startInfo.Environment["LocalLauncher__StopGrace"] = "00:00:02";
-        startInfo.Environment["JobLifecycle__RunDeadlineGrace"] = "00:00:01";
+            settings[key] = value;
+        }
 
-        var output = new StringBuilder();
-        var process = new Process { StartInfo = startInfo };
-        process.OutputDataReceived += (_, e) => Append(output, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(output, e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        var platform = new RunningPlatform(process, output, new Uri($"http://127.0.0.1:{port}"), connectionString, workRoot);
-        await platform.WaitUntilHealthyAsync();
+        var platform = new RunningPlatform(
+            await TestPostgres.CreateDatabaseAsync("e2e"),
+            Directory.CreateTempSubdirectory("ep-e2e-tasks-").FullName,
+            FreePort(),
+            settings);
+        await platform.StartHostAsync();
         return platform;
     }
+
+    /// <summary>SIGKILL to the host alone, as a crash would: no shutdown, nothing flushed.</summary>
+    public async Task KillAsync()
+    {
+        process.Kill(entireProcessTree: false);
+        await process.WaitForExitAsync();
+        process.Dispose();
+    }
+
+    /// <summary>A new host process on the same database and port.</summary>
+    public Task RestartAsync() => StartHostAsync();
 
     public async ValueTask DisposeAsync()
     {
@@ -87,6 +94,34 @@ internal sealed class RunningPlatform : IAsyncDisposable
         process.Dispose();
         await TestPostgres.DropDatabaseAsync(connectionString);
         Directory.Delete(workRoot, recursive: true);
+    }
+
+    private async Task StartHostAsync()
+    {
+        var startInfo = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(BuiltPrograms.Host)!,
+        };
+        startInfo.ArgumentList.Add(BuiltPrograms.Host);
+        startInfo.ArgumentList.Add("--urls");
+        startInfo.ArgumentList.Add(BaseAddress.ToString().TrimEnd('/'));
+        startInfo.Environment["ConnectionStrings__Postgres"] = connectionString;
+        startInfo.Environment["LocalLauncher__WorkRoot"] = workRoot;
+        foreach (var (key, value) in settings)
+        {
+            startInfo.Environment[key] = value;
+        }
+
+        process = new Process { StartInfo = startInfo };
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await WaitUntilHealthyAsync();
     }
 
     private async Task WaitUntilHealthyAsync()
@@ -125,7 +160,7 @@ internal sealed class RunningPlatform : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static void Append(StringBuilder output, string? line)
+    private void Append(string? line)
     {
         if (line is null)
         {

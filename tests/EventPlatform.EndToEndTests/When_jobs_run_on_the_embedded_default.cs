@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using EventPlatform.Testing;
 
 namespace EventPlatform.EndToEndTests;
 
@@ -9,8 +8,6 @@ namespace EventPlatform.EndToEndTests;
 [NonParallelizable]
 public sealed class When_jobs_run_on_the_embedded_default : PlatformFixture
 {
-    private static readonly string[] TerminalStates = ["Succeeded", "Failed", "TimedOut", "Cancelled"];
-
     [Test]
     public async Task Should_end_each_job_in_the_state_its_command_earns()
     {
@@ -101,26 +98,5 @@ public sealed class When_jobs_run_on_the_embedded_default : PlatformFixture
         var report = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.That(report.GetProperty("status").GetString(), Is.EqualTo("Healthy"));
         Assert.That(report.GetProperty("checks").GetProperty("postgres").GetProperty("status").GetString(), Is.EqualTo("Healthy"));
-    }
-
-    private async Task<Guid> SubmitAsync(object job)
-    {
-        using var response = await Platform.Http.PostAsJsonAsync(new Uri("/jobs", UriKind.Relative), job);
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync());
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetGuid();
-    }
-
-    private Task<JsonElement> FinalStateAsync(Guid jobId) => Eventually.MatchAsync(
-        () => Platform.Http.GetFromJsonAsync<JsonElement>(new Uri($"/jobs/{jobId}", UriKind.Relative)),
-        job => TerminalStates.Contains(job.GetProperty("state").GetString()),
-        TimeSpan.FromSeconds(60),
-        $"job {jobId} to end");
-
-    private async Task<IReadOnlyList<string>> EventTypesAsync(Guid jobId)
-    {
-        var events = await Platform.Http.GetFromJsonAsync<JsonElement>(new Uri($"/jobs/{jobId}/events", UriKind.Relative));
-        var list = events.EnumerateArray().ToList();
-        Assert.That(list.Select(e => e.GetProperty("version").GetInt64()), Is.Ordered.Ascending);
-        return [.. list.Select(e => e.GetProperty("type").GetString()!)];
     }
 }

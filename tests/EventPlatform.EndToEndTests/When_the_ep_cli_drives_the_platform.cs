@@ -38,6 +38,20 @@ public sealed class When_the_ep_cli_drives_the_platform : PlatformFixture
     }
 
     [Test]
+    public async Task Should_cancel_a_running_job()
+    {
+        var submitted = await EpAsync(Platform.BaseAddress.ToString(), "submit", "--", "sleep", "60");
+        var jobId = submitted.Output.Trim();
+        await StateAsync(Guid.Parse(jobId), "Running");
+
+        var cancel = await EpAsync(Platform.BaseAddress.ToString(), "cancel", jobId, "--reason", "from the cli");
+
+        Assert.That(cancel.ExitCode, Is.Zero, cancel.Error);
+        Assert.That(cancel.Output.Trim(), Is.EqualTo($"{jobId} cancel requested"));
+        await StateAsync(Guid.Parse(jobId), "Cancelled");
+    }
+
+    [Test]
     public async Task Should_say_in_one_line_when_the_server_cannot_be_reached()
     {
         var run = await EpAsync("http://127.0.0.1:1", "status", Guid.CreateVersion7().ToString());

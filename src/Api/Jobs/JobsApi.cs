@@ -1,3 +1,4 @@
+using EventPlatform.Api.Jobs.Cancelling;
 using EventPlatform.Api.Jobs.Reading;
 using EventPlatform.Api.Jobs.Submitting;
 
@@ -11,6 +12,7 @@ internal static class JobsApi
         jobs.MapPost("/", SubmitJobEndpoint.HandleAsync).WithName("SubmitJob");
         jobs.MapGet("/{jobId:guid}", GetJobEndpoint.HandleAsync).WithName("GetJob");
         jobs.MapGet("/{jobId:guid}/events", GetJobEventsEndpoint.HandleAsync).WithName("GetJobEvents");
+        jobs.MapPost("/{jobId:guid}/cancel", CancelJobEndpoint.HandleAsync).WithName("CancelJob");
         return endpoints;
     }
 }

@@ -14,6 +14,8 @@ internal static class SubmitCommand
         var priority = new Option<string?>("--priority", "-p") { Description = "high, normal or low (default normal)." };
         priority.AcceptOnlyFromAmong("high", "normal", "low");
         var env = new Option<string[]>("--env", "-e") { Description = "Environment variable for the job, NAME=VALUE (repeatable)." };
+        var maxAttempts = new Option<int?>("--max-attempts") { Description = "Attempts for retryable failures (1..10; default 3)." };
+        var retryOn = new Option<int[]>("--retry-on-exit-code") { Description = "An exit code of the command that earns another attempt (repeatable)." };
         var wait = new Option<bool>("--wait", "-w") { Description = "Wait for the job to end; exit with 0 if it succeeded, else its exit code (or 1)." };
         var command = new Argument<string[]>("command")
         {
@@ -21,7 +23,7 @@ internal static class SubmitCommand
             Arity = ArgumentArity.OneOrMore,
         };
 
-        var submit = new Command("submit", "Submit a job.") { timeout, priority, env, wait, command };
+        var submit = new Command("submit", "Submit a job.") { timeout, priority, env, maxAttempts, retryOn, wait, command };
         submit.SetAction((parse, cancellationToken) => context.RunAsync(async client =>
         {
             var job = new Dictionary<string, object>
@@ -37,6 +39,16 @@ internal static class SubmitCommand
             if (parse.GetValue(priority) is { } level)
             {
                 job["priority"] = level;
+            }
+
+            if (parse.GetValue(maxAttempts) is { } attempts)
+            {
+                job["maxAttempts"] = attempts;
+            }
+
+            if (parse.GetValue(retryOn) is { Length: > 0 } codes)
+            {
+                job["retryOnExitCodes"] = codes;
             }
 
             var accepted = await client.SubmitAsync(job, cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,4 @@
 namespace EventPlatform.Contracts.Jobs;
 
-/// <summary>Scheduled by the lifecycle saga when a task starts running; fires when the job overstays its timeout.</summary>
-public sealed record JobRunDeadlineReached(Guid JobId, int Attempt);
+/// <summary>A durable timer of the lifecycle saga: the job overstayed its timeout plus grace.</summary>
+public sealed record JobRunDeadlineReached(Guid JobId, int Attempt, Guid TokenId);

@@ -5,4 +5,13 @@ public sealed record JobSpec(
     IReadOnlyList<string> Command,
     int TimeoutSeconds,
     JobPriority Priority,
-    IReadOnlyDictionary<string, string> Env);
+    IReadOnlyDictionary<string, string> Env)
+{
+    public const int DefaultMaxAttempts = 3;
+
+    /// <summary>How many attempts a job gets for retryable failures (the task failed to start, was interrupted, the agent crashed).</summary>
+    public int MaxAttempts { get; init; } = DefaultMaxAttempts;
+
+    /// <summary>Exit codes of the job's own command that also earn another attempt; by default none do.</summary>
+    public IReadOnlyList<int> RetryOnExitCodes { get; init; } = [];
+}

@@ -111,6 +111,7 @@ internal sealed partial class LocalTaskLauncher(
         startInfo.Environment[TaskEnvironment.JobId] = launch.JobId.ToString();
         startInfo.Environment[TaskEnvironment.Attempt] = launch.Attempt.ToString(CultureInfo.InvariantCulture);
         startInfo.Environment[TaskEnvironment.StopGraceSeconds] = ((int)settings.StopGrace.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        startInfo.Environment[TaskEnvironment.ExitWithParent] = "1";
         return startInfo;
     }
 

@@ -14,5 +14,8 @@ public static class JobEventTypes
         typeof(JobSucceeded),
         typeof(JobFailed),
         typeof(JobTimedOut),
+        typeof(JobRetryScheduled),
+        typeof(JobCancelRequested),
+        typeof(JobCancelled),
     ];
 }

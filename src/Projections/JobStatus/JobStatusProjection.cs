@@ -16,7 +16,11 @@ public sealed class JobStatusProjection : SingleStreamProjection<JobStatusView, 
     };
 
     public static JobStatusView Apply(JobQueued e, JobStatusView view) =>
-        view with { State = JobPhase.Queued, Attempt = e.Attempt };
+        view with { State = JobPhase.Queued, Attempt = e.Attempt, RetryAt = null };
+
+    /// <summary>Back in line: the failure that caused the retry stays visible as the job's error until it ends.</summary>
+    public static JobStatusView Apply(JobRetryScheduled e, JobStatusView view) =>
+        view with { State = JobPhase.Queued, Error = e.Reason, RetryAt = e.RetryAt };
 
     public static JobStatusView Apply(JobLaunchRequested e, JobStatusView view) =>
         view with { State = JobPhase.Starting, Attempt = e.Attempt };
@@ -25,7 +29,7 @@ public sealed class JobStatusProjection : SingleStreamProjection<JobStatusView, 
         view with { State = JobPhase.Running, Attempt = e.Attempt, StartedAt = e.StartedAt };
 
     public static JobStatusView Apply(JobSucceeded e, JobStatusView view) =>
-        view with { State = JobPhase.Succeeded, ExitCode = e.ExitCode, FinishedAt = e.FinishedAt };
+        view with { State = JobPhase.Succeeded, ExitCode = e.ExitCode, Error = null, FinishedAt = e.FinishedAt };
 
     public static JobStatusView Apply(JobFailed e, JobStatusView view) =>
         view with { State = JobPhase.Failed, ExitCode = e.ExitCode, Error = e.Reason, FinishedAt = e.FinishedAt };
@@ -36,4 +40,10 @@ public sealed class JobStatusProjection : SingleStreamProjection<JobStatusView, 
         Error = $"Job exceeded its timeout of {e.TimeoutSeconds} s.",
         FinishedAt = e.FinishedAt,
     };
+
+    public static JobStatusView Apply(JobCancelRequested e, JobStatusView view) =>
+        view with { CancelRequestedAt = e.RequestedAt };
+
+    public static JobStatusView Apply(JobCancelled e, JobStatusView view) =>
+        view with { State = JobPhase.Cancelled, Error = null, RetryAt = null, FinishedAt = e.FinishedAt };
 }

@@ -15,4 +15,6 @@ public sealed record JobStatusView
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset? FinishedAt { get; init; }
+    public DateTimeOffset? RetryAt { get; init; }
+    public DateTimeOffset? CancelRequestedAt { get; init; }
 }

@@ -31,6 +31,15 @@ public sealed class JobTimelineProjection : SingleStreamProjection<JobTimelineVi
     public static JobTimelineView Apply(IEvent<JobTimedOut> e, JobTimelineView view) =>
         Append(view, Entry(e, e.Data.Attempt, e.Data.FinishedAt, $"timeout {e.Data.TimeoutSeconds} s"));
 
+    public static JobTimelineView Apply(IEvent<JobRetryScheduled> e, JobTimelineView view) =>
+        Append(view, Entry(e, e.Data.Attempt, e.Data.ScheduledAt, $"{e.Data.Reason} Attempt {e.Data.NextAttempt} at {e.Data.RetryAt:O}."));
+
+    public static JobTimelineView Apply(IEvent<JobCancelRequested> e, JobTimelineView view) =>
+        Append(view, Entry(e, e.Data.Attempt, e.Data.RequestedAt, $"by {e.Data.RequestedBy}{(e.Data.Reason is { } reason ? $": {reason}" : string.Empty)}"));
+
+    public static JobTimelineView Apply(IEvent<JobCancelled> e, JobTimelineView view) =>
+        Append(view, Entry(e, e.Data.Attempt, e.Data.FinishedAt, e.Data.Detail));
+
     private static JobTimelineEntry Entry(IEvent e, int attempt, DateTimeOffset at, string? detail) =>
         new(e.Version, e.EventType.Name, attempt, at, detail);
 

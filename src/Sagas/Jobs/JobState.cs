@@ -1,14 +1,14 @@
 using System.Text.Json.Serialization;
 using EventPlatform.Contracts.Jobs;
 using EventPlatform.Sagas.Persistence;
+using EventPlatform.Sagas.Scheduling;
 using MassTransit;
 
 namespace EventPlatform.Sagas.Jobs;
 
 /// <summary>
-/// The lifecycle saga's state for one job (correlation id = job id). Domain events the current
-/// transition produced wait in <see cref="UncommittedEvents"/> until the saga repository appends
-/// them to the job's stream in the transaction that saves this state.
+/// The lifecycle saga's state for one job (correlation id = job id). Domain events and timers the
+/// current transition produced wait here until the saga repository commits them with this state.
 /// </summary>
 public sealed class JobState : SagaStateMachineInstance, IEventSourcedSaga
 {
@@ -28,12 +28,40 @@ public sealed class JobState : SagaStateMachineInstance, IEventSourcedSaga
 
     public string? TaskId { get; set; }
 
-    public Guid? RunDeadlineTokenId { get; set; }
+    /// <summary>Why the latest attempt failed; the job's error if no attempt is left.</summary>
+    public string? LastFailure { get; set; }
+
+    public int? LastExitCode { get; set; }
+
+    public Guid? StartDeadlineToken { get; set; }
+
+    public Guid? RunDeadlineToken { get; set; }
+
+    public Guid? StopDeadlineToken { get; set; }
+
+    public Guid? RetryToken { get; set; }
 
     [JsonIgnore]
     public IReadOnlyList<object> UncommittedEvents => uncommittedEvents;
 
+    [JsonIgnore]
+    public ScheduleChanges Timers { get; } = new();
+
     public void Record(object domainEvent) => uncommittedEvents.Add(domainEvent);
 
-    public void ClearUncommittedEvents() => uncommittedEvents.Clear();
+    /// <summary>Cancels every timer the job holds: it has ended, or moves to a state that sets its own.</summary>
+    public void CancelTimers()
+    {
+        Timers.Cancel(StartDeadlineToken);
+        Timers.Cancel(RunDeadlineToken);
+        Timers.Cancel(StopDeadlineToken);
+        Timers.Cancel(RetryToken);
+        StartDeadlineToken = RunDeadlineToken = StopDeadlineToken = RetryToken = null;
+    }
+
+    public void MarkCommitted()
+    {
+        uncommittedEvents.Clear();
+        Timers.Clear();
+    }
 }

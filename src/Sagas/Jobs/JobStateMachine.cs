@@ -6,130 +6,257 @@ using Microsoft.Extensions.Options;
 namespace EventPlatform.Sagas.Jobs;
 
 /// <summary>
-/// Owns each job's life: Starting → Running → Succeeded | Failed | TimedOut. Every transition
-/// records its domain events on the saga; the repository commits them with the state.
-/// Task events carry the attempt they belong to, so a late event of another attempt, a
-/// duplicate, or anything after the end is ignored rather than causing a second outcome.
+/// Owns each job's life: Queued → Starting → Running → Succeeded | Failed | TimedOut | Cancelled,
+/// with retryable failures going back to Queued after a back-off. Every transition records its
+/// domain events and durable timers on the saga; the repository commits them with the state.
+/// Task events and timers name the attempt (and timers their token) they belong to, so anything
+/// late, repeated or from another attempt is ignored instead of causing a second outcome.
 /// </summary>
 public sealed class JobStateMachine : MassTransitStateMachine<JobState>
 {
+    private readonly JobLifecycleOptions settings;
+    private readonly TimeProvider clock;
+
     public JobStateMachine(IOptions<JobLifecycleOptions> options, TimeProvider clock)
     {
-        var grace = options.Value.RunDeadlineGrace;
+        settings = options.Value;
+        this.clock = clock;
 
         InstanceState(x => x.CurrentState);
 
         Event(() => Submitted, x => x.CorrelateById(m => m.Message.JobId));
-        Event(() => TaskStarted, x =>
-        {
-            x.CorrelateById(m => m.Message.JobId);
-            x.OnMissingInstance(m => m.Discard());
-        });
-        Event(() => TaskStopped, x =>
-        {
-            x.CorrelateById(m => m.Message.JobId);
-            x.OnMissingInstance(m => m.Discard());
-        });
-        Schedule(() => RunDeadline, x => x.RunDeadlineTokenId, s =>
-        {
-            s.Received = r =>
-            {
-                r.CorrelateById(m => m.Message.JobId);
-                r.OnMissingInstance(m => m.Discard());
-            };
-        });
+        Event(() => CancelRequested, x => ForExistingJob(x, m => m.JobId));
+        Event(() => TaskStarted, x => ForExistingJob(x, m => m.JobId));
+        Event(() => TaskStopped, x => ForExistingJob(x, m => m.JobId));
+        Event(() => LaunchFailed, x => ForExistingJob(x, m => m.JobId));
+        Event(() => StartDeadline, x => ForExistingJob(x, m => m.JobId));
+        Event(() => RunDeadline, x => ForExistingJob(x, m => m.JobId));
+        Event(() => StopDeadline, x => ForExistingJob(x, m => m.JobId));
+        Event(() => RetryDue, x => ForExistingJob(x, m => m.JobId));
 
         Initially(
             When(Submitted)
-                .Then(context =>
-                {
-                    var job = context.Saga;
-                    var now = clock.GetUtcNow();
-                    job.EventCorrelationId = context.ConversationId?.ToString("N");
-                    job.UserId = context.Message.UserId;
-                    job.Spec = context.Message.Spec;
-                    job.Attempt = 1;
-                    job.Record(new JobQueued(job.CorrelationId, job.Attempt, now));
-                    job.Record(new JobLaunchRequested(job.CorrelationId, job.Attempt, now));
-                })
-                .Publish(context => new LaunchTask(context.Saga.CorrelationId, context.Saga.Attempt, context.Saga.Spec!))
+                .Then(context => Accept(context.Saga, context.Message, context.ConversationId))
+                .Then(context => RequestLaunch(context.Saga))
+                .Publish(context => Launch(context.Saga))
                 .TransitionTo(Starting));
 
+        During(Queued,
+            When(RetryDue, context => context.Message.TokenId == context.Saga.RetryToken)
+                .Then(context => Requeue(context.Saga, context.Message.NextAttempt))
+                .Then(context => RequestLaunch(context.Saga))
+                .Publish(context => Launch(context.Saga))
+                .TransitionTo(Starting),
+            When(CancelRequested)
+                .Then(context => CancelWhileQueued(context.Saga, context.Message))
+                .TransitionTo(Cancelled));
+
         During(Starting,
-            When(TaskStarted, context => IsCurrentAttempt(context.Saga, context.Message.Attempt))
-                .Then(context =>
-                {
-                    context.Saga.TaskId = context.Message.TaskId;
-                    context.Saga.Record(new JobStarted(
-                        context.Saga.CorrelationId, context.Saga.Attempt, context.Message.TaskId, context.Message.StartedAt));
-                })
-                .Schedule(RunDeadline,
-                    context => new JobRunDeadlineReached(context.Saga.CorrelationId, context.Saga.Attempt),
-                    context => RunDeadlineDelay(context.Saga.Spec!, context.Message.StartedAt, grace, clock))
-                .TransitionTo(Running));
+            When(TaskStarted, context => IsCurrent(context.Saga, context.Message.Attempt))
+                .Then(context => MarkRunning(context.Saga, context.Message))
+                .TransitionTo(Running),
+            When(StartDeadline, context => context.Message.TokenId == context.Saga.StartDeadlineToken)
+                .Publish(context => new StopTask(
+                    context.Saga.CorrelationId, context.Saga.Attempt, TaskId: null, "The task did not start in time."))
+                .Then(context => context.Saga.LastFailure = $"The task did not start within {Seconds(settings.StartTimeout)} s.")
+                .Then(context => context.Saga.LastExitCode = null)
+                .IfElse(context => HasAttemptsLeft(context.Saga), Retry, GiveUp),
+            When(LaunchFailed, context => IsCurrent(context.Saga, context.Message.Attempt))
+                .Then(context => context.Saga.LastFailure = $"The task could not be launched: {context.Message.Reason}")
+                .Then(context => context.Saga.LastExitCode = null)
+                .IfElse(context => context.Message.Retryable && HasAttemptsLeft(context.Saga), Retry, GiveUp));
 
         During(Starting, Running,
-            When(TaskStopped, context => IsCurrentAttempt(context.Saga, context.Message.Attempt) && context.Message.ExitCode == 0)
-                .Then(context => context.Saga.Record(new JobSucceeded(
-                    context.Saga.CorrelationId, context.Saga.Attempt, 0, context.Message.StoppedAt)))
-                .Unschedule(RunDeadline)
+            When(TaskStopped, context => IsCurrent(context.Saga, context.Message.Attempt) && Verdict(context) == TaskVerdictKind.Succeeded)
+                .Then(context => Succeed(context.Saga, context.Message))
                 .TransitionTo(Succeeded),
-            When(TaskStopped, context => IsCurrentAttempt(context.Saga, context.Message.Attempt) && context.Message.ExitCode != 0)
-                .Then(context => context.Saga.Record(new JobFailed(
-                    context.Saga.CorrelationId,
-                    context.Saga.Attempt,
-                    context.Message.ExitCode,
-                    DescribeFailure(context.Message),
-                    context.Message.StoppedAt)))
-                .Unschedule(RunDeadline)
-                .TransitionTo(Failed));
+            When(TaskStopped, context => IsCurrent(context.Saga, context.Message.Attempt) && Verdict(context) != TaskVerdictKind.Succeeded)
+                .Then(context => NoteFailure(context.Saga, TaskVerdict.Of(context.Message, context.Saga.Spec!, settings)))
+                .IfElse(
+                    context => Verdict(context) == TaskVerdictKind.Retryable && HasAttemptsLeft(context.Saga),
+                    Retry,
+                    GiveUp),
+            When(CancelRequested)
+                .Then(context => RequestStop(context.Saga, context.Message))
+                .Publish(context => new StopTask(
+                    context.Saga.CorrelationId, context.Saga.Attempt, context.Saga.TaskId, $"Cancelled by {context.Message.RequestedBy}."))
+                .TransitionTo(Cancelling));
 
         During(Running,
-            When(RunDeadline.Received, context => IsCurrentAttempt(context.Saga, context.Message.Attempt))
-                .Then(context => context.Saga.Record(new JobTimedOut(
-                    context.Saga.CorrelationId, context.Saga.Attempt, context.Saga.Spec!.TimeoutSeconds, clock.GetUtcNow())))
+            When(RunDeadline, context => context.Message.TokenId == context.Saga.RunDeadlineToken)
+                .Then(context => TimeOut(context.Saga))
                 .Publish(context => new StopTask(
                     context.Saga.CorrelationId,
                     context.Saga.Attempt,
                     context.Saga.TaskId,
-                    $"Job exceeded its timeout of {context.Saga.Spec!.TimeoutSeconds} s"))
+                    $"Job exceeded its timeout of {context.Saga.Spec!.TimeoutSeconds} s."))
                 .TransitionTo(TimedOut));
+
+        During(Cancelling,
+            When(TaskStopped, context => IsCurrent(context.Saga, context.Message.Attempt))
+                .Then(context => EndCancelled(context.Saga, "The task stopped."))
+                .TransitionTo(Cancelled),
+            When(LaunchFailed, context => IsCurrent(context.Saga, context.Message.Attempt))
+                .Then(context => EndCancelled(context.Saga, "The task was never launched."))
+                .TransitionTo(Cancelled),
+            When(StopDeadline, context => context.Message.TokenId == context.Saga.StopDeadlineToken)
+                .Then(context => EndCancelled(
+                    context.Saga, $"The task did not confirm its stop within {Seconds(settings.StopTimeout)} s."))
+                .TransitionTo(Cancelled));
 
         DuringAny(
             Ignore(Submitted),
+            Ignore(CancelRequested),
             Ignore(TaskStarted),
             Ignore(TaskStopped),
-            Ignore(RunDeadline.Received));
+            Ignore(LaunchFailed),
+            Ignore(StartDeadline),
+            Ignore(RunDeadline),
+            Ignore(StopDeadline),
+            Ignore(RetryDue));
     }
 
+    public State Queued { get; private set; } = null!;
     public State Starting { get; private set; } = null!;
     public State Running { get; private set; } = null!;
+    public State Cancelling { get; private set; } = null!;
     public State Succeeded { get; private set; } = null!;
     public State Failed { get; private set; } = null!;
     public State TimedOut { get; private set; } = null!;
+    public State Cancelled { get; private set; } = null!;
 
     public Event<JobSubmitted> Submitted { get; private set; } = null!;
+    public Event<CancelJob> CancelRequested { get; private set; } = null!;
     public Event<TaskStarted> TaskStarted { get; private set; } = null!;
     public Event<TaskStopped> TaskStopped { get; private set; } = null!;
+    public Event<TaskLaunchFailed> LaunchFailed { get; private set; } = null!;
+    public Event<JobStartDeadlineReached> StartDeadline { get; private set; } = null!;
+    public Event<JobRunDeadlineReached> RunDeadline { get; private set; } = null!;
+    public Event<JobStopDeadlineReached> StopDeadline { get; private set; } = null!;
+    public Event<JobRetryDue> RetryDue { get; private set; } = null!;
 
-    public Schedule<JobState, JobRunDeadlineReached> RunDeadline { get; private set; } = null!;
-
-    private static bool IsCurrentAttempt(JobState job, int attempt) => job.Attempt == attempt;
-
-    /// <summary>
-    /// Counted from when the task reports it started, not from when the saga heard of it, so a
-    /// backlog of messages never grants a job extra time.
-    /// </summary>
-    private static TimeSpan RunDeadlineDelay(JobSpec spec, DateTimeOffset startedAt, TimeSpan grace, TimeProvider clock)
+    private static void ForExistingJob<T>(IEventCorrelationConfigurator<JobState, T> correlation, Func<T, Guid> jobId)
+        where T : class
     {
-        var remaining = startedAt + TimeSpan.FromSeconds(spec.TimeoutSeconds) + grace - clock.GetUtcNow();
-        return remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
+        correlation.CorrelateById(m => jobId(m.Message));
+        correlation.OnMissingInstance(m => m.Discard());
     }
 
-    private static string DescribeFailure(TaskStopped stopped) => (stopped.ExitCode, stopped.Reason) switch
+    private static bool IsCurrent(JobState job, int attempt) => job.Attempt == attempt;
+
+    private static string Seconds(TimeSpan duration) => duration.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static bool HasAttemptsLeft(JobState job) => job.Attempt < job.Spec!.MaxAttempts;
+
+    private static LaunchTask Launch(JobState job) => new(job.CorrelationId, job.Attempt, job.Spec!);
+
+    private TaskVerdictKind Verdict(BehaviorContext<JobState, TaskStopped> context) =>
+        TaskVerdict.Of(context.Message, context.Saga.Spec!, settings).Kind;
+
+    private EventActivityBinder<JobState, T> Retry<T>(EventActivityBinder<JobState, T> binder)
+        where T : class =>
+        binder.Then(context => ScheduleRetry(context.Saga)).TransitionTo(Queued);
+
+    private EventActivityBinder<JobState, T> GiveUp<T>(EventActivityBinder<JobState, T> binder)
+        where T : class =>
+        binder.Then(context => Fail(context.Saga)).TransitionTo(Failed);
+
+    private void Accept(JobState job, JobSubmitted submitted, Guid? conversationId)
     {
-        ({ } code, _) => $"Command exited with code {code}.",
-        (null, { Length: > 0 } reason) => $"Task stopped before the command ran ({stopped.StopCode}): {reason}",
-        _ => $"Task stopped before the command ran ({stopped.StopCode}).",
-    };
+        job.EventCorrelationId = conversationId?.ToString("N");
+        job.UserId = submitted.UserId;
+        job.Spec = submitted.Spec;
+        job.Attempt = 1;
+
+        // The API's recovery timer for a lost submission carries the job id as its token.
+        job.Timers.Cancel(job.CorrelationId);
+        job.Record(new JobQueued(job.CorrelationId, job.Attempt, clock.GetUtcNow()));
+    }
+
+    private void Requeue(JobState job, int attempt)
+    {
+        job.RetryToken = null;
+        job.Attempt = attempt;
+        job.TaskId = null;
+        job.Record(new JobQueued(job.CorrelationId, attempt, clock.GetUtcNow()));
+    }
+
+    private void RequestLaunch(JobState job)
+    {
+        var now = clock.GetUtcNow();
+        job.Record(new JobLaunchRequested(job.CorrelationId, job.Attempt, now));
+        var deadline = new JobStartDeadlineReached(job.CorrelationId, job.Attempt, Guid.CreateVersion7());
+        job.StartDeadlineToken = job.Timers.Schedule(deadline, now + settings.StartTimeout, deadline.TokenId);
+    }
+
+    private void MarkRunning(JobState job, TaskStarted started)
+    {
+        job.Timers.Cancel(job.StartDeadlineToken);
+        job.StartDeadlineToken = null;
+        job.TaskId = started.TaskId;
+        job.Record(new JobStarted(job.CorrelationId, job.Attempt, started.TaskId, started.StartedAt));
+
+        // Counted from when the task says it started, so a backlog never grants a job extra time.
+        var deadline = new JobRunDeadlineReached(job.CorrelationId, job.Attempt, Guid.CreateVersion7());
+        var dueAt = started.StartedAt + TimeSpan.FromSeconds(job.Spec!.TimeoutSeconds) + settings.RunDeadlineGrace;
+        job.RunDeadlineToken = job.Timers.Schedule(deadline, dueAt, deadline.TokenId);
+    }
+
+    private static void NoteFailure(JobState job, TaskVerdict verdict)
+    {
+        job.LastFailure = verdict.Reason;
+        job.LastExitCode = verdict.ExitCode;
+    }
+
+    private void ScheduleRetry(JobState job)
+    {
+        job.CancelTimers();
+        var now = clock.GetUtcNow();
+        var retryAt = now + RetryBackoff.After(job.Attempt, settings, Random.Shared);
+        var due = new JobRetryDue(job.CorrelationId, job.Attempt + 1, Guid.CreateVersion7());
+        job.RetryToken = job.Timers.Schedule(due, retryAt, due.TokenId);
+        job.Record(new JobRetryScheduled(job.CorrelationId, job.Attempt, job.Attempt + 1, job.LastFailure!, retryAt, now));
+    }
+
+    private void Fail(JobState job)
+    {
+        job.CancelTimers();
+        var reason = job.Attempt > 1 ? $"{job.LastFailure} (attempt {job.Attempt} of {job.Spec!.MaxAttempts})" : job.LastFailure!;
+        job.Record(new JobFailed(job.CorrelationId, job.Attempt, job.LastExitCode, reason, clock.GetUtcNow()));
+    }
+
+    private void Succeed(JobState job, TaskStopped stopped)
+    {
+        job.CancelTimers();
+        job.Record(new JobSucceeded(job.CorrelationId, job.Attempt, 0, stopped.StoppedAt));
+    }
+
+    private void TimeOut(JobState job)
+    {
+        job.CancelTimers();
+        job.Record(new JobTimedOut(job.CorrelationId, job.Attempt, job.Spec!.TimeoutSeconds, clock.GetUtcNow()));
+    }
+
+    private void CancelWhileQueued(JobState job, CancelJob cancel)
+    {
+        job.CancelTimers();
+        var now = clock.GetUtcNow();
+        job.Record(new JobCancelRequested(job.CorrelationId, job.Attempt, cancel.RequestedBy, cancel.Reason, now));
+        job.Record(new JobCancelled(job.CorrelationId, job.Attempt, "Cancelled before it was launched again.", now));
+    }
+
+    private void RequestStop(JobState job, CancelJob cancel)
+    {
+        job.CancelTimers();
+        var now = clock.GetUtcNow();
+        job.Record(new JobCancelRequested(job.CorrelationId, job.Attempt, cancel.RequestedBy, cancel.Reason, now));
+        var deadline = new JobStopDeadlineReached(job.CorrelationId, job.Attempt, Guid.CreateVersion7());
+        job.StopDeadlineToken = job.Timers.Schedule(deadline, now + settings.StopTimeout, deadline.TokenId);
+    }
+
+    private void EndCancelled(JobState job, string detail)
+    {
+        job.CancelTimers();
+        job.Record(new JobCancelled(job.CorrelationId, job.Attempt, detail, clock.GetUtcNow()));
+    }
 }

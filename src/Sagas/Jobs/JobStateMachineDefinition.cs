@@ -26,8 +26,13 @@ public sealed class JobStateMachineDefinition : SagaDefinition<JobState>
 
         var partition = endpointConfigurator.CreatePartitioner(PartitionCount);
         sagaConfigurator.Message<JobSubmitted>(m => m.UsePartitioner(partition, x => x.Message.JobId));
+        sagaConfigurator.Message<CancelJob>(m => m.UsePartitioner(partition, x => x.Message.JobId));
         sagaConfigurator.Message<TaskStarted>(m => m.UsePartitioner(partition, x => x.Message.JobId));
         sagaConfigurator.Message<TaskStopped>(m => m.UsePartitioner(partition, x => x.Message.JobId));
+        sagaConfigurator.Message<TaskLaunchFailed>(m => m.UsePartitioner(partition, x => x.Message.JobId));
+        sagaConfigurator.Message<JobStartDeadlineReached>(m => m.UsePartitioner(partition, x => x.Message.JobId));
         sagaConfigurator.Message<JobRunDeadlineReached>(m => m.UsePartitioner(partition, x => x.Message.JobId));
+        sagaConfigurator.Message<JobStopDeadlineReached>(m => m.UsePartitioner(partition, x => x.Message.JobId));
+        sagaConfigurator.Message<JobRetryDue>(m => m.UsePartitioner(partition, x => x.Message.JobId));
     }
 }

@@ -1,14 +1,21 @@
+using EventPlatform.Sagas.Scheduling;
 using MassTransit;
 
 namespace EventPlatform.Sagas.Persistence;
 
-/// <summary>A saga whose transitions produce domain events for the stream named by its correlation id.</summary>
+/// <summary>
+/// A saga whose transitions produce domain events for the stream named by its correlation id,
+/// and durable timers; both are committed with the saga's state.
+/// </summary>
 public interface IEventSourcedSaga : ISaga
 {
     IReadOnlyList<object> UncommittedEvents { get; }
 
+    ScheduleChanges Timers { get; }
+
     /// <summary>Stamped on every event the saga appends, so one id ties together a job's whole story.</summary>
     string? EventCorrelationId { get; }
 
-    void ClearUncommittedEvents();
+    /// <summary>Forgets the events and timer changes once they are committed.</summary>
+    void MarkCommitted();
 }

@@ -1,3 +1,4 @@
+using EventPlatform.Sagas.Scheduling;
 using Marten;
 using Marten.Exceptions;
 using MassTransit;
@@ -8,7 +9,8 @@ using MassTransit.Saga;
 namespace EventPlatform.Sagas.Persistence;
 
 /// <summary>
-/// Saves a saga and appends the domain events its transition recorded in one SaveChanges.
+/// Saves a saga, appends the domain events its transition recorded and writes the timers it set or
+/// cancelled, all in one SaveChanges.
 /// Marten's optimistic concurrency on the saga document turns a lost race into a
 /// <see cref="JasperFx.ConcurrencyException"/>, which the endpoint's retry answers by replaying the message
 /// against the fresh state.
@@ -102,7 +104,17 @@ internal sealed class MartenSagaRepositoryContext<TSaga, TMessage> :
             session.Events.Append(saga.CorrelationId, saga.UncommittedEvents);
         }
 
+        foreach (var token in saga.Timers.Cancelled)
+        {
+            session.QueueUnschedule(token);
+        }
+
+        foreach (var timer in saga.Timers.Added)
+        {
+            session.QueueSchedule(timer, saga.EventCorrelationId);
+        }
+
         await session.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
-        saga.ClearUncommittedEvents();
+        saga.MarkCommitted();
     }
 }

@@ -14,7 +14,11 @@ internal sealed record JobResponse(
     IReadOnlyList<string> Command,
     string Priority,
     int TimeoutSeconds,
-    IReadOnlyDictionary<string, string> Env)
+    IReadOnlyDictionary<string, string> Env,
+    int MaxAttempts,
+    IReadOnlyList<int> RetryOnExitCodes,
+    DateTimeOffset? RetryAt,
+    DateTimeOffset? CancelRequestedAt)
 {
     public static JobResponse From(JobStatusView view) => new(
         view.Id,
@@ -28,5 +32,9 @@ internal sealed record JobResponse(
         view.Spec.Command,
         view.Spec.Priority.ToString().ToLowerInvariant(),
         view.Spec.TimeoutSeconds,
-        view.Spec.Env);
+        view.Spec.Env,
+        view.Spec.MaxAttempts,
+        view.Spec.RetryOnExitCodes,
+        view.RetryAt,
+        view.CancelRequestedAt);
 }

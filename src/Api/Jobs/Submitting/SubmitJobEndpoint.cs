@@ -1,20 +1,21 @@
 using System.Text.Json;
 using EventPlatform.Contracts.Jobs;
 using Marten;
+using EventPlatform.Sagas.Jobs;
 using MassTransit;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EventPlatform.Api.Jobs.Submitting;
 
 internal static class SubmitJobEndpoint
 {
-    /// <summary>Who submits, until API keys identify callers (issue 4).</summary>
-    public const string AnonymousUser = "anonymous";
 
     public static async Task<Results<Accepted<SubmitJobResponse>, ValidationProblem>> HandleAsync(
         HttpRequest request,
         IDocumentSession session,
         IPublishEndpoint bus,
+        IOptions<JobLifecycleOptions> lifecycle,
         TimeProvider clock,
         CancellationToken cancellationToken)
     {
@@ -36,14 +37,12 @@ internal static class SubmitJobEndpoint
             return TypedResults.ValidationProblem(errors);
         }
 
-        var submitted = new JobSubmitted(Guid.CreateVersion7(), AnonymousUser, spec, clock.GetUtcNow());
+        var submitted = new JobSubmitted(Guid.CreateVersion7(), Callers.Anonymous, spec, clock.GetUtcNow());
         var conversationId = Guid.CreateVersion7();
-        session.CorrelationId = conversationId.ToString("N");
-        session.Events.StartStream(submitted.JobId, submitted);
+        JobSubmission.Stage(session, submitted, conversationId, lifecycle.Value.SubmissionRecoveryDelay);
         await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
 
         // Published only after the stream committed, so the saga never sees a job that is not stored.
-        // The conversation id becomes the correlation id of every later event of this job.
         await bus.Publish(submitted, context => context.ConversationId = conversationId, cancellationToken).ConfigureAwait(false);
 
         var statusUrl = $"/jobs/{submitted.JobId}";

@@ -12,6 +12,8 @@ internal static class SubmitJobRequest
     public const int MinTimeoutSeconds = 1;
     public const int MaxTimeoutSeconds = 86_400;
     public const int DefaultTimeoutSeconds = 3_600;
+    public const int MaxAttempts = 10;
+    public const int MaxRetryExitCodes = 32;
 
     public static (JobSpec? Spec, Dictionary<string, string[]> Errors) Parse(JsonElement body)
     {
@@ -26,7 +28,11 @@ internal static class SubmitJobRequest
         var timeout = ReadTimeout(body, errors);
         var priority = ReadPriority(body, errors);
         var env = ReadEnv(body, errors);
-        return errors.Count == 0 ? (new JobSpec(command!, timeout, priority, env!), errors) : (null, errors);
+        var maxAttempts = ReadMaxAttempts(body, errors);
+        var retryOnExitCodes = ReadRetryOnExitCodes(body, errors);
+        return errors.Count == 0
+            ? (new JobSpec(command!, timeout, priority, env!) { MaxAttempts = maxAttempts, RetryOnExitCodes = retryOnExitCodes! }, errors)
+            : (null, errors);
     }
 
     private static string[]? ReadCommand(JsonElement body, Dictionary<string, string[]> errors)
@@ -83,6 +89,40 @@ internal static class SubmitJobRequest
                 errors["priority"] = ["priority must be one of \"high\", \"normal\", \"low\"."];
                 return JobPriority.Normal;
         }
+    }
+
+    private static int ReadMaxAttempts(JsonElement body, Dictionary<string, string[]> errors)
+    {
+        if (!body.TryGetProperty("maxAttempts", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return JobSpec.DefaultMaxAttempts;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var attempts) && attempts is >= 1 and <= MaxAttempts)
+        {
+            return attempts;
+        }
+
+        errors["maxAttempts"] = [$"maxAttempts must be a whole number from 1 to {MaxAttempts}."];
+        return 0;
+    }
+
+    private static int[]? ReadRetryOnExitCodes(JsonElement body, Dictionary<string, string[]> errors)
+    {
+        if (!body.TryGetProperty("retryOnExitCodes", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+
+        if (value.ValueKind == JsonValueKind.Array
+            && value.GetArrayLength() <= MaxRetryExitCodes
+            && value.EnumerateArray().All(c => c.ValueKind == JsonValueKind.Number && c.TryGetInt32(out var code) && code is >= 1 and <= 255))
+        {
+            return [.. value.EnumerateArray().Select(c => c.GetInt32()).Distinct()];
+        }
+
+        errors["retryOnExitCodes"] = [$"retryOnExitCodes must be an array of at most {MaxRetryExitCodes} exit codes from 1 to 255."];
+        return null;
     }
 
     private static Dictionary<string, string>? ReadEnv(JsonElement body, Dictionary<string, string[]> errors)

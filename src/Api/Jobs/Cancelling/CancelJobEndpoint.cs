@@ -1,0 +1,91 @@
+using System.Text.Json;
+using EventPlatform.Api.Jobs.Reading;
+using EventPlatform.Contracts.Jobs;
+using EventPlatform.Projections.JobStatus;
+using Marten;
+using MassTransit;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace EventPlatform.Api.Jobs.Cancelling;
+
+internal static class CancelJobEndpoint
+{
+    private const int MaxReasonLength = 500;
+
+    /// <summary>
+    /// Accepted while the job can still be cancelled (and again once it is); a job that ended any
+    /// other way is a conflict. The saga makes the decision that counts: a job that ends between
+    /// this check and the saga's turn keeps its outcome.
+    /// </summary>
+    public static async Task<Results<Accepted<CancelJobResponse>, ProblemHttpResult, ValidationProblem>> HandleAsync(
+        Guid jobId,
+        HttpRequest request,
+        IQuerySession session,
+        IPublishEndpoint bus,
+        CancellationToken cancellationToken)
+    {
+        var (reason, error) = await ReadReasonAsync(request, cancellationToken).ConfigureAwait(false);
+        if (error is not null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = [error] });
+        }
+
+        var view = await session.LoadAsync<JobStatusView>(jobId, cancellationToken).ConfigureAwait(false);
+        if (view is null)
+        {
+            return JobNotFound.Problem(jobId);
+        }
+
+        if (view.State is JobPhase.Succeeded or JobPhase.Failed or JobPhase.TimedOut)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Job already ended",
+                detail: $"Job {jobId} already ended as {view.State}; only a job that has not ended can be cancelled.");
+        }
+
+        if (view.State != JobPhase.Cancelled)
+        {
+            await bus.Publish(new CancelJob(jobId, Callers.Anonymous, reason), cancellationToken).ConfigureAwait(false);
+        }
+
+        var statusUrl = $"/jobs/{jobId}";
+        return TypedResults.Accepted(statusUrl, new CancelJobResponse(jobId, view.State.ToString(), statusUrl));
+    }
+
+    private static async Task<(string? Reason, string? Error)> ReadReasonAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        // The body is optional, and a chunked one has no Content-Length: read it to know.
+        using var reader = new StreamReader(request.Body);
+        var text = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            using var body = JsonDocument.Parse(text);
+            if (body.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return (null, "The body, when given, must be a JSON object such as {\"reason\": \"...\"}.");
+            }
+
+            if (!body.RootElement.TryGetProperty("reason", out var reason) || reason.ValueKind == JsonValueKind.Null)
+            {
+                return (null, null);
+            }
+
+            return reason.ValueKind == JsonValueKind.String && reason.GetString()!.Length <= MaxReasonLength
+                ? (reason.GetString(), null)
+                : (null, $"reason must be a string of at most {MaxReasonLength} characters.");
+        }
+        catch (JsonException ex)
+        {
+            return (null, $"The body is not valid JSON: {ex.Message}");
+        }
+    }
+}
+
+/// <summary><paramref name="State"/> is the job's state when the request was accepted; follow <paramref name="StatusUrl"/> for the outcome.</summary>
+internal sealed record CancelJobResponse(Guid JobId, string State, string StatusUrl);

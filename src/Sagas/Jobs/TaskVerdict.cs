@@ -1,0 +1,45 @@
+using EventPlatform.Contracts.Jobs;
+using EventPlatform.Contracts.Tasks;
+
+namespace EventPlatform.Sagas.Jobs;
+
+internal enum TaskVerdictKind
+{
+    Succeeded,
+    Retryable,
+    Failed,
+}
+
+/// <summary>What a stopped task means for its job: the one place that decides retry or not.</summary>
+internal sealed record TaskVerdict(TaskVerdictKind Kind, int? ExitCode, string Reason)
+{
+    public static TaskVerdict Of(TaskStopped stopped, JobSpec spec, JobLifecycleOptions options)
+    {
+        if (stopped.ExitCode is not { } code)
+        {
+            var detail = string.IsNullOrEmpty(stopped.Reason) ? string.Empty : $": {stopped.Reason}";
+            return options.RetryableStopCodes.Contains(stopped.StopCode)
+                ? new(TaskVerdictKind.Retryable, null, $"The task stopped before the command ended ({stopped.StopCode}){detail}.")
+                : new(TaskVerdictKind.Failed, null, $"The task stopped before the command ended ({stopped.StopCode}){detail}.");
+        }
+
+        if (code == 0)
+        {
+            return new(TaskVerdictKind.Succeeded, 0, string.Empty);
+        }
+
+        if (options.RetryableStopCodes.Contains(stopped.StopCode))
+        {
+            return new(TaskVerdictKind.Retryable, code, $"The task was interrupted ({stopped.StopCode}) and the command exited with code {code}.");
+        }
+
+        if (options.AgentFailureExitCodes.Contains(code))
+        {
+            return new(TaskVerdictKind.Retryable, code, $"The agent failed (exit code {code}).");
+        }
+
+        return spec.RetryOnExitCodes.Contains(code)
+            ? new(TaskVerdictKind.Retryable, code, $"Command exited with code {code}.")
+            : new(TaskVerdictKind.Failed, code, $"Command exited with code {code}.");
+    }
+}

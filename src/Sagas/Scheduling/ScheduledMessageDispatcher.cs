@@ -1,0 +1,118 @@
+using Marten;
+using MassTransit;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace EventPlatform.Sagas.Scheduling;
+
+/// <summary>
+/// Publishes scheduled messages when they fall due. Each batch is claimed with FOR UPDATE SKIP
+/// LOCKED, published, and deleted in one transaction: several dispatchers (in several processes)
+/// share the work without taking the same row, and a crash before the commit leaves the rows for
+/// the next poll. Delivery is therefore at least once; receivers recognise repeats by token.
+/// </summary>
+internal sealed partial class ScheduledMessageDispatcher(
+    IDocumentStore store,
+    IBus bus,
+    IOptions<SchedulerOptions> options,
+    ILogger<ScheduledMessageDispatcher> logger) : BackgroundService
+{
+    private readonly SchedulerOptions settings = options.Value;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var table = ScheduledMessageTable.QualifiedName(store.Options.DatabaseSchemaName);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            int dispatched;
+            try
+            {
+                dispatched = await DispatchDueAsync(table, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // The dispatcher must outlive a failed poll (database restart, bus hiccup).
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogPollFailed(ex);
+                dispatched = 0;
+            }
+
+            if (dispatched < settings.BatchSize)
+            {
+                await Task.Delay(settings.PollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    internal async Task<int> DispatchDueAsync(string table, CancellationToken cancellationToken)
+    {
+        await using var connection = (NpgsqlConnection)store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+        var due = new List<(Guid Token, string Type, string Body, string? CorrelationId)>();
+        await using (var select = new NpgsqlCommand(
+            $"select token_id, message_type, body::text, correlation_id from {table} " +
+            "where due_at <= now() order by due_at limit @limit for update skip locked",
+            connection,
+            transaction))
+        {
+            select.Parameters.AddWithValue("limit", settings.BatchSize);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                due.Add((reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+            }
+        }
+
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+
+        foreach (var (token, typeName, body, correlationId) in due)
+        {
+            try
+            {
+                var (message, type) = ScheduledMessageSerializer.Deserialize(typeName, body);
+                await bus.Publish(message, type, context =>
+                {
+                    if (Guid.TryParse(correlationId, out var conversationId))
+                    {
+                        context.ConversationId = conversationId;
+                    }
+                }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or System.Text.Json.JsonException)
+            {
+                // A row nobody can read would block nothing but would be retried forever: drop it loudly.
+                LogUnreadable(ex, token, typeName);
+            }
+        }
+
+        await using (var delete = new NpgsqlCommand($"delete from {table} where token_id = any(@tokens)", connection, transaction))
+        {
+            delete.Parameters.AddWithValue("tokens", due.Select(d => d.Token).ToArray());
+            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        LogDispatched(due.Count);
+        return due.Count;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Dispatched {Count} scheduled messages")]
+    private partial void LogDispatched(int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Scheduled message {TokenId} of type {MessageType} cannot be read and is dropped")]
+    private partial void LogUnreadable(Exception exception, Guid tokenId, string messageType);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Polling for scheduled messages failed; trying again")]
+    private partial void LogPollFailed(Exception exception);
+}

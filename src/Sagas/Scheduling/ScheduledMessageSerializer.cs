@@ -1,0 +1,38 @@
+using System.Collections.Frozen;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using EventPlatform.Contracts.Jobs;
+
+namespace EventPlatform.Sagas.Scheduling;
+
+/// <summary>
+/// Scheduled messages are our own contracts: stored as JSON under their type's full name and
+/// read back by that name, so a row can be dispatched by any process of any version that knows
+/// the contract.
+/// </summary>
+internal static class ScheduledMessageSerializer
+{
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    private static readonly FrozenDictionary<string, Type> ContractTypes = typeof(JobSubmitted).Assembly
+        .GetExportedTypes()
+        .Where(t => t is { IsClass: true, IsAbstract: false })
+        .ToFrozenDictionary(t => t.FullName!, t => t);
+
+    public static string TypeName(object message) => message.GetType().FullName!;
+
+    public static string Serialize(object message) => JsonSerializer.Serialize(message, message.GetType(), Options);
+
+    public static (object Message, Type Type) Deserialize(string typeName, string body)
+    {
+        if (!ContractTypes.TryGetValue(typeName, out var type))
+        {
+            throw new InvalidOperationException($"Scheduled message type '{typeName}' is not a known contract.");
+        }
+
+        return (JsonSerializer.Deserialize(body, type, Options)!, type);
+    }
+}

@@ -1,0 +1,14 @@
+namespace EventPlatform.Sagas.Scheduling;
+
+public sealed class SchedulerOptions
+{
+    public const string Section = "Scheduler";
+
+    /// <summary>How often an idle dispatcher looks for due messages; the lateness of a timer is at most about this.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    public int BatchSize { get; set; } = 200;
+
+    /// <summary>Off in a process that must not dispatch (say, a read-only API replica).</summary>
+    public bool RunDispatcher { get; set; } = true;
+}
