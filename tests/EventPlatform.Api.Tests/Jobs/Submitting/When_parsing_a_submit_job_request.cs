@@ -171,6 +171,42 @@ public class When_parsing_a_submit_job_request
         AssertOnlyError(body, "$", "The body must be a JSON object.");
     }
 
+    [Test]
+    public void Should_default_to_three_attempts_and_no_retryable_exit_codes()
+    {
+        var spec = ParseValid("""{ "command": ["true"] }""");
+
+        Assert.That(spec.MaxAttempts, Is.EqualTo(3));
+        Assert.That(spec.RetryOnExitCodes, Is.Empty);
+    }
+
+    [Test]
+    public void Should_read_the_retry_policy_of_the_job()
+    {
+        var spec = ParseValid("""{ "command": ["true"], "maxAttempts": 10, "retryOnExitCodes": [75, 1, 75, 255] }""");
+
+        Assert.That(spec.MaxAttempts, Is.EqualTo(10));
+        Assert.That(spec.RetryOnExitCodes, Is.EqualTo(new[] { 75, 1, 255 }));
+    }
+
+    [TestCase("0")]
+    [TestCase("11")]
+    [TestCase("2.5")]
+    [TestCase("\"3\"")]
+    public void Should_reject_max_attempts_outside_1_to_10(string value) =>
+        AssertOnlyError($$"""{ "command": ["true"], "maxAttempts": {{value}} }""", "maxAttempts", "maxAttempts must be a whole number from 1 to 10.");
+
+    [TestCase("[0]")]
+    [TestCase("[256]")]
+    [TestCase("[\"4\"]")]
+    [TestCase("4")]
+    [TestCase("[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33]")]
+    public void Should_reject_retry_exit_codes_that_are_not_a_short_list_of_1_to_255(string value) =>
+        AssertOnlyError(
+            $$"""{ "command": ["true"], "retryOnExitCodes": {{value}} }""",
+            "retryOnExitCodes",
+            "retryOnExitCodes must be an array of at most 32 exit codes from 1 to 255.");
+
     private static void AssertOnlyError(string body, string field, string message)
     {
         var (spec, errors) = Parse(body);
