@@ -33,6 +33,12 @@ public sealed class JobState : SagaStateMachineInstance, IEventSourcedSaga
 
     public int? LastExitCode { get; set; }
 
+    /// <summary>When the latest failure happened: the task's own stop time where there is one.</summary>
+    public DateTimeOffset? LastFailureAt { get; set; }
+
+    /// <summary>A cancel that arrived before the submission; applied as soon as the submission does.</summary>
+    public CancelJob? PendingCancel { get; set; }
+
     public Guid? StartDeadlineToken { get; set; }
 
     public Guid? RunDeadlineToken { get; set; }

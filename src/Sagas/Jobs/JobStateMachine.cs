@@ -25,7 +25,8 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
         InstanceState(x => x.CurrentState);
 
         Event(() => Submitted, x => x.CorrelateById(m => m.Message.JobId));
-        Event(() => CancelRequested, x => ForExistingJob(x, m => m.JobId));
+        // A cancel may overtake its job's submission; it then waits for it (CancelPending).
+        Event(() => CancelRequested, x => x.CorrelateById(m => m.Message.JobId));
         Event(() => TaskStarted, x => ForExistingJob(x, m => m.JobId));
         Event(() => TaskStopped, x => ForExistingJob(x, m => m.JobId));
         Event(() => LaunchFailed, x => ForExistingJob(x, m => m.JobId));
@@ -39,7 +40,16 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
                 .Then(context => Accept(context.Saga, context.Message, context.ConversationId))
                 .Then(context => RequestLaunch(context.Saga))
                 .Publish(context => Launch(context.Saga))
-                .TransitionTo(Starting));
+                .TransitionTo(Starting),
+            When(CancelRequested)
+                .Then(context => context.Saga.PendingCancel = context.Message)
+                .TransitionTo(CancelPending));
+
+        During(CancelPending,
+            When(Submitted)
+                .Then(context => Accept(context.Saga, context.Message, context.ConversationId))
+                .Then(context => CancelWhileQueued(context.Saga, context.Saga.PendingCancel!))
+                .TransitionTo(Cancelled));
 
         During(Queued,
             When(RetryDue, context => context.Message.TokenId == context.Saga.RetryToken)
@@ -58,12 +68,10 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
             When(StartDeadline, context => context.Message.TokenId == context.Saga.StartDeadlineToken)
                 .Publish(context => new StopTask(
                     context.Saga.CorrelationId, context.Saga.Attempt, TaskId: null, "The task did not start in time."))
-                .Then(context => context.Saga.LastFailure = $"The task did not start within {Seconds(settings.StartTimeout)} s.")
-                .Then(context => context.Saga.LastExitCode = null)
+                .Then(context => NoteFailure(context.Saga, $"The task did not start within {Seconds(settings.StartTimeout)} s."))
                 .IfElse(context => HasAttemptsLeft(context.Saga), Retry, GiveUp),
             When(LaunchFailed, context => IsCurrent(context.Saga, context.Message.Attempt))
-                .Then(context => context.Saga.LastFailure = $"The task could not be launched: {context.Message.Reason}")
-                .Then(context => context.Saga.LastExitCode = null)
+                .Then(context => NoteFailure(context.Saga, $"The task could not be launched: {context.Message.Reason}"))
                 .IfElse(context => context.Message.Retryable && HasAttemptsLeft(context.Saga), Retry, GiveUp));
 
         During(Starting, Running,
@@ -71,7 +79,7 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
                 .Then(context => Succeed(context.Saga, context.Message))
                 .TransitionTo(Succeeded),
             When(TaskStopped, context => IsCurrent(context.Saga, context.Message.Attempt) && Verdict(context) != TaskVerdictKind.Succeeded)
-                .Then(context => NoteFailure(context.Saga, TaskVerdict.Of(context.Message, context.Saga.Spec!, settings)))
+                .Then(context => NoteFailure(context.Saga, TaskVerdict.Of(context.Message, context.Saga.Spec!, settings), context.Message))
                 .IfElse(
                     context => Verdict(context) == TaskVerdictKind.Retryable && HasAttemptsLeft(context.Saga),
                     Retry,
@@ -94,20 +102,27 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
 
         During(Cancelling,
             When(TaskStopped, context => IsCurrent(context.Saga, context.Message.Attempt))
-                .Then(context => EndCancelled(context.Saga, "The task stopped."))
+                .Then(context => EndCancelled(context.Saga, "The task stopped.", context.Message.StoppedAt))
                 .TransitionTo(Cancelled),
             When(LaunchFailed, context => IsCurrent(context.Saga, context.Message.Attempt))
-                .Then(context => EndCancelled(context.Saga, "The task was never launched."))
+                .Then(context => EndCancelled(context.Saga, "The task was never launched.", clock.GetUtcNow()))
                 .TransitionTo(Cancelled),
             When(StopDeadline, context => context.Message.TokenId == context.Saga.StopDeadlineToken)
                 .Then(context => EndCancelled(
-                    context.Saga, $"The task did not confirm its stop within {Seconds(settings.StopTimeout)} s."))
+                    context.Saga, $"The task did not confirm its stop within {Seconds(settings.StopTimeout)} s.", clock.GetUtcNow()))
                 .TransitionTo(Cancelled));
+
+        // A task that reports running but is not (or no longer) the job's running task: another
+        // attempt's, one started after a cancel or a start deadline, one after the end. Its earlier
+        // stop request may have found nothing to stop; this one names it.
+        DuringAny(
+            When(TaskStarted, context => IsUnwanted(context))
+                .Publish(context => new StopTask(
+                    context.Message.JobId, context.Message.Attempt, context.Message.TaskId, "The job no longer wants this task.")));
 
         DuringAny(
             Ignore(Submitted),
             Ignore(CancelRequested),
-            Ignore(TaskStarted),
             Ignore(TaskStopped),
             Ignore(LaunchFailed),
             Ignore(StartDeadline),
@@ -116,6 +131,7 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
             Ignore(RetryDue));
     }
 
+    public State CancelPending { get; private set; } = null!;
     public State Queued { get; private set; } = null!;
     public State Starting { get; private set; } = null!;
     public State Running { get; private set; } = null!;
@@ -143,6 +159,11 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
     }
 
     private static bool IsCurrent(JobState job, int attempt) => job.Attempt == attempt;
+
+    /// <summary>Decided on the state before this message: the start that makes a job Running is wanted.</summary>
+    private bool IsUnwanted(BehaviorContext<JobState, TaskStarted> context) =>
+        context.Saga.TaskId != context.Message.TaskId
+        && !(context.Saga.CurrentState == Starting.Name && IsCurrent(context.Saga, context.Message.Attempt));
 
     private static string Seconds(TimeSpan duration) => duration.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
 
@@ -202,10 +223,20 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
         job.RunDeadlineToken = job.Timers.Schedule(deadline, dueAt, deadline.TokenId);
     }
 
-    private static void NoteFailure(JobState job, TaskVerdict verdict)
+    private static void NoteFailure(JobState job, TaskVerdict verdict, TaskStopped stopped)
     {
+        // Its start may not have been seen; remembering it keeps a late start from looking unwanted.
+        job.TaskId = stopped.TaskId;
         job.LastFailure = verdict.Reason;
         job.LastExitCode = verdict.ExitCode;
+        job.LastFailureAt = stopped.StoppedAt;
+    }
+
+    private void NoteFailure(JobState job, string reason)
+    {
+        job.LastFailure = reason;
+        job.LastExitCode = null;
+        job.LastFailureAt = clock.GetUtcNow();
     }
 
     private void ScheduleRetry(JobState job)
@@ -222,11 +253,12 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
     {
         job.CancelTimers();
         var reason = job.Attempt > 1 ? $"{job.LastFailure} (attempt {job.Attempt} of {job.Spec!.MaxAttempts})" : job.LastFailure!;
-        job.Record(new JobFailed(job.CorrelationId, job.Attempt, job.LastExitCode, reason, clock.GetUtcNow()));
+        job.Record(new JobFailed(job.CorrelationId, job.Attempt, job.LastExitCode, reason, job.LastFailureAt ?? clock.GetUtcNow()));
     }
 
     private void Succeed(JobState job, TaskStopped stopped)
     {
+        job.TaskId = stopped.TaskId;
         job.CancelTimers();
         job.Record(new JobSucceeded(job.CorrelationId, job.Attempt, 0, stopped.StoppedAt));
     }
@@ -239,10 +271,12 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
 
     private void CancelWhileQueued(JobState job, CancelJob cancel)
     {
+        var waitingToRetry = job.RetryToken is not null;
         job.CancelTimers();
         var now = clock.GetUtcNow();
         job.Record(new JobCancelRequested(job.CorrelationId, job.Attempt, cancel.RequestedBy, cancel.Reason, now));
-        job.Record(new JobCancelled(job.CorrelationId, job.Attempt, "Cancelled before it was launched again.", now));
+        job.Record(new JobCancelled(
+            job.CorrelationId, job.Attempt, waitingToRetry ? "Cancelled before it was launched again." : "Cancelled before it was launched.", now));
     }
 
     private void RequestStop(JobState job, CancelJob cancel)
@@ -254,9 +288,9 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
         job.StopDeadlineToken = job.Timers.Schedule(deadline, now + settings.StopTimeout, deadline.TokenId);
     }
 
-    private void EndCancelled(JobState job, string detail)
+    private static void EndCancelled(JobState job, string detail, DateTimeOffset at)
     {
         job.CancelTimers();
-        job.Record(new JobCancelled(job.CorrelationId, job.Attempt, detail, clock.GetUtcNow()));
+        job.Record(new JobCancelled(job.CorrelationId, job.Attempt, detail, at));
     }
 }

@@ -1,6 +1,7 @@
 using EventPlatform.Contracts.Jobs;
 using EventPlatform.Contracts.Tasks;
 using EventPlatform.Sagas.Jobs;
+using EventPlatform.Sagas.Scheduling;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using JobStateMachine = EventPlatform.Sagas.Jobs.JobStateMachine;
@@ -16,10 +17,21 @@ public abstract class JobLifecycleSpecification
     protected const string UserId = "alice";
     protected const string TaskId = "arn:aws:ecs:eu-west-1:123456789012:task/jobs/5f0c2a9e7d4b4c1a";
 
+    /// <summary>The saga's reason for <see cref="FailedToStart"/>.</summary>
+    protected const string FailedToStartReason =
+        "The task stopped before the command ended (TaskFailedToStart): CannotPullContainerError: image not found.";
+
     protected static readonly DateTimeOffset Now = new(2026, 3, 2, 9, 30, 0, TimeSpan.Zero);
     protected static readonly DateTimeOffset StartedAt = Now.AddSeconds(4);
     protected static readonly DateTimeOffset StoppedAt = Now.AddSeconds(42);
 
+    /// <summary>Small lifecycle settings, so reasons name them and back-off windows can be checked exactly.</summary>
+    protected static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    protected static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
+    protected static readonly TimeSpan RetryBackoffBase = TimeSpan.FromSeconds(1);
+    protected static readonly TimeSpan RetryBackoffMax = TimeSpan.FromSeconds(10);
+
+    private readonly HashSet<Guid> firedTimers = [];
     private ServiceProvider provider = null!;
 
     protected ITestHarness Harness { get; private set; } = null!;
@@ -28,14 +40,18 @@ public abstract class JobLifecycleSpecification
 
     protected Guid JobId { get; private set; }
 
-    /// <summary>Long enough that the run deadline never fires unless a scenario asks for it.</summary>
+    /// <summary>Long enough that the run deadline is never due unless a scenario asks for it.</summary>
     protected virtual int TimeoutSeconds => 600;
+
+    protected virtual int MaxAttempts => JobSpec.DefaultMaxAttempts;
+
+    protected virtual IReadOnlyList<int> RetryOnExitCodes => [];
 
     protected virtual TimeSpan RunDeadlineGrace => TimeSpan.Zero;
 
     /// <summary>
-    /// When the task reports it started. The run deadline counts from it against the saga's clock,
-    /// which stands still at <see cref="Now"/>: timing scenarios start their task at Now.
+    /// When the task reports it started. The run deadline counts from it, not from the saga's clock,
+    /// which stands still at <see cref="Now"/>.
     /// </summary>
     protected virtual DateTimeOffset TaskStartedAt => StartedAt;
 
@@ -43,17 +59,43 @@ public abstract class JobLifecycleSpecification
         ["python", "train.py", "--epochs", "3"],
         TimeoutSeconds,
         JobPriority.High,
-        new Dictionary<string, string> { ["STAGE"] = "test" });
+        new Dictionary<string, string> { ["STAGE"] = "test" })
+    {
+        MaxAttempts = MaxAttempts,
+        RetryOnExitCodes = RetryOnExitCodes,
+    };
 
     /// <summary>The saga instance of this test's job; the in-memory repository hands out the live object.</summary>
     protected JobState Job => SagaHarness.Sagas.Contains(JobId)
         ?? throw new AssertionException($"No saga instance exists for job {JobId}.");
 
+    /// <summary>Everything the job recorded, in order; the in-memory repository never commits, so nothing is cleared.</summary>
+    protected IReadOnlyList<object> Recorded => Job.UncommittedEvents;
+
+    protected IReadOnlyList<Type> RecordedEventTypes => [.. Job.UncommittedEvents.Select(x => x.GetType())];
+
+    protected IReadOnlyList<object> TerminalEvents =>
+        [.. Job.UncommittedEvents.Where(x => x is JobSucceeded or JobFailed or JobTimedOut or JobCancelled)];
+
+    /// <summary>
+    /// Timers set and not cancelled, less those the test fired itself: what the dispatcher would
+    /// still deliver (it deletes a timer once delivered).
+    /// </summary>
+    protected IReadOnlyList<ScheduledDelivery> PendingTimers =>
+        [.. Job.Timers.Added.Where(x => !firedTimers.Contains(x.TokenId))];
+
     [SetUp]
     public async Task Start_a_fresh_harness()
     {
         provider = new ServiceCollection()
-            .AddJobLifecycleTestHarness(new FixedTimeProvider(Now), RunDeadlineGrace)
+            .AddJobLifecycleTestHarness(new FixedTimeProvider(Now), options =>
+            {
+                options.RunDeadlineGrace = RunDeadlineGrace;
+                options.StartTimeout = StartTimeout;
+                options.StopTimeout = StopTimeout;
+                options.RetryBackoffBase = RetryBackoffBase;
+                options.RetryBackoffMax = RetryBackoffMax;
+            })
             .BuildServiceProvider(validateScopes: true);
 
         Harness = provider.GetRequiredService<ITestHarness>();
@@ -66,37 +108,106 @@ public abstract class JobLifecycleSpecification
     [TearDown]
     public async Task Dispose_the_harness() => await provider.DisposeAsync();
 
+    /// <summary>Each attempt runs in a task of its own.</summary>
+    protected static string TaskIdOf(int attempt) => attempt == 1 ? TaskId : $"{TaskId}-{attempt}";
+
     protected JobSubmitted Submitted() => new(JobId, UserId, Spec, Now);
 
-    protected TaskStarted Started(int attempt = 1) => new(JobId, attempt, TaskId, TaskStartedAt);
+    protected TaskStarted Started(int attempt = 1) => new(JobId, attempt, TaskIdOf(attempt), TaskStartedAt);
 
     protected TaskStopped Stopped(
         int? exitCode,
         int attempt = 1,
         string stopCode = "EssentialContainerExited",
         string? reason = "Essential container in task exited") =>
-        new(JobId, attempt, TaskId, exitCode, stopCode, reason, StoppedAt);
+        new(JobId, attempt, TaskIdOf(attempt), exitCode, stopCode, reason, StoppedAt);
+
+    protected TaskStopped FailedToStart(int attempt = 1) =>
+        Stopped(exitCode: null, attempt, stopCode: "TaskFailedToStart", reason: "CannotPullContainerError: image not found");
+
+    protected TaskLaunchFailed LaunchFailed(int attempt = 1, bool retryable = true, string reason = "ThrottlingException: Rate exceeded") =>
+        new(JobId, attempt, reason, retryable);
+
+    protected CancelJob Cancel() => new(JobId, UserId, "No longer needed");
 
     protected Task Publish<T>(T message)
         where T : class => Harness.Bus.Publish(message);
 
+    /// <summary>Publishes a message and waits until the saga consumed it, for the Given part of a scenario.</summary>
+    protected async Task Deliver<T>(T message)
+        where T : class
+    {
+        var before = ConsumedCount<T>();
+        await Publish(message);
+        Assert.That(await ConsumedBySaga<T>(before + 1), Is.True, $"Given: the saga consumes {typeof(T).Name}");
+    }
+
+    /// <summary>The single pending timer whose message is a <typeparamref name="T"/>.</summary>
+    protected ScheduledDelivery PendingTimer<T>()
+    {
+        var timers = PendingTimers.Where(x => x.Message is T).ToList();
+        Assert.That(timers, Has.Count.EqualTo(1), $"One pending {typeof(T).Name} timer");
+        return timers[0];
+    }
+
+    /// <summary>A timer falling due: the test publishes its message, as the dispatcher would.</summary>
+    protected Task Fire<T>()
+        where T : class
+    {
+        var timer = PendingTimer<T>();
+        firedTimers.Add(timer.TokenId);
+        return Publish((T)timer.Message);
+    }
+
+    /// <summary>Fires a timer and waits until the saga consumed it, for the Given part of a scenario.</summary>
+    protected async Task FireAndDeliver<T>()
+        where T : class
+    {
+        var before = ConsumedCount<T>();
+        await Fire<T>();
+        Assert.That(await ConsumedBySaga<T>(before + 1), Is.True, $"Given: the saga consumes {typeof(T).Name}");
+    }
+
     protected async Task GivenAStartingJob()
     {
-        await Publish(Submitted());
+        await Deliver(Submitted());
         Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId), "Given: the job is starting");
     }
 
     protected async Task GivenARunningJob()
     {
         await GivenAStartingJob();
-        await Publish(Started());
+        await Deliver(Started());
         Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId), "Given: the job is running");
+    }
+
+    /// <summary>Attempt 1 failed to start; attempt 2 waits for its back-off.</summary>
+    protected async Task GivenAJobQueuedForAttempt2()
+    {
+        await GivenAStartingJob();
+        await Deliver(FailedToStart(attempt: 1));
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId), "Given: the job is queued for a retry");
+    }
+
+    protected async Task GivenAttempt2Starting()
+    {
+        await GivenAJobQueuedForAttempt2();
+        await FireAndDeliver<JobRetryDue>();
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId), "Given: attempt 2 is starting");
+        Assert.That(Job.Attempt, Is.EqualTo(2), "Given: attempt 2 is starting");
+    }
+
+    protected async Task GivenAttempt2Running()
+    {
+        await GivenAttempt2Starting();
+        await Deliver(Started(attempt: 2));
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId), "Given: attempt 2 is running");
     }
 
     /// <summary>Waits until the saga has consumed <paramref name="times"/> messages of this type without a fault.</summary>
     protected Task<bool> ConsumedBySaga<T>(int times = 1)
         where T : class =>
-        Eventually(() => SagaHarness.Consumed.Select<T>(AlreadyCancelled).Count(x => x.Exception is null) >= times);
+        Eventually(() => ConsumedCount<T>() >= times);
 
     /// <summary>Waits until the bus has consumed a message of this type without a fault, whoever consumed it.</summary>
     protected Task<bool> ConsumedByBus<T>(Func<T, bool> filter)
@@ -111,15 +222,30 @@ public abstract class JobLifecycleSpecification
         where T : class =>
         [.. Harness.Published.Select<T>(AlreadyCancelled).Select(x => x.Context.Message)];
 
-    protected IReadOnlyList<Type> RecordedEventTypes => [.. Job.UncommittedEvents.Select(x => x.GetType())];
+    protected IReadOnlyList<(Guid JobId, int Attempt)> LaunchesSoFar =>
+        [.. PublishedSoFar<LaunchTask>().Select(x => (x.JobId, x.Attempt))];
 
-    protected T Recorded<T>() => Job.UncommittedEvents.OfType<T>().Single();
+    protected T RecordedSingle<T>() => Job.UncommittedEvents.OfType<T>().Single();
+
+    /// <summary>A job that has ended holds no timer: the four tokens are cleared and nothing is left to deliver.</summary>
+    protected void AssertTheJobHoldsNoTimers()
+    {
+        Assert.That(
+            new[] { Job.StartDeadlineToken, Job.RunDeadlineToken, Job.StopDeadlineToken, Job.RetryToken },
+            Is.All.Null,
+            "Start, run, stop and retry tokens");
+        Assert.That(PendingTimers, Is.Empty, "Pending timers");
+    }
 
     /// <summary>
     /// A cancelled token makes the harness lists return what they hold now instead of waiting. Their own
-    /// waits end for good at the first inactivity timeout, which a scheduled deadline easily outlasts.
+    /// waits end for good at the first inactivity timeout.
     /// </summary>
     protected static CancellationToken AlreadyCancelled => new(canceled: true);
+
+    private int ConsumedCount<T>()
+        where T : class =>
+        SagaHarness.Consumed.Select<T>(AlreadyCancelled).Count(x => x.Exception is null);
 
     private static async Task<bool> Eventually(Func<bool> condition)
     {

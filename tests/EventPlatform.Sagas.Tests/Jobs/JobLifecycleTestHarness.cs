@@ -11,13 +11,14 @@ internal static class JobLifecycleTestHarness
     public static readonly TimeSpan TestInactivityTimeout = TimeSpan.FromSeconds(3);
 
     /// <summary>
-    /// The lifecycle saga on an in-memory bus and repository, with the delayed message scheduler the
-    /// harness adds by default carrying the run deadline.
+    /// The lifecycle saga on an in-memory bus and repository. That repository never commits, so the
+    /// timers a transition sets stay on the saga (<see cref="JobState.Timers"/>) and nothing delivers
+    /// them: a test fires a timer by publishing its message.
     /// </summary>
     public static IServiceCollection AddJobLifecycleTestHarness(
-        this IServiceCollection services, TimeProvider clock, TimeSpan runDeadlineGrace)
+        this IServiceCollection services, TimeProvider clock, Action<JobLifecycleOptions> configure)
     {
-        services.Configure<JobLifecycleOptions>(options => options.RunDeadlineGrace = runDeadlineGrace);
+        services.Configure(configure);
         services.AddSingleton(clock);
         services.Configure<TestHarnessOptions>(options =>
         {

@@ -1,14 +1,18 @@
 using EventPlatform.Contracts.Jobs;
 using EventPlatform.Contracts.Tasks;
+using EventPlatform.Sagas.Scheduling;
 
 namespace EventPlatform.Sagas.Tests.Jobs;
 
 public class When_the_task_starts : JobLifecycleSpecification
 {
+    private Guid startDeadline;
+
     [SetUp]
     public async Task The_task_of_attempt_1_starts()
     {
         await GivenAStartingJob();
+        startDeadline = Job.StartDeadlineToken!.Value;
         await Publish(Started(attempt: 1));
     }
 
@@ -18,7 +22,7 @@ public class When_the_task_starts : JobLifecycleSpecification
         Assert.That(await ConsumedBySaga<TaskStarted>(), Is.True);
         Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId));
 
-        Assert.That(Job.UncommittedEvents, Is.EqualTo(new object[]
+        Assert.That(Recorded, Is.EqualTo(new object[]
         {
             new JobQueued(JobId, 1, Now),
             new JobLaunchRequested(JobId, 1, Now),
@@ -26,17 +30,56 @@ public class When_the_task_starts : JobLifecycleSpecification
         }));
         Assert.That(Job.TaskId, Is.EqualTo(TaskId));
 
-        Assert.That(PublishedSoFar<LaunchTask>(), Has.Count.EqualTo(1));
+        Assert.That(LaunchesSoFar, Is.EqualTo(new[] { (JobId, 1) }));
         Assert.That(PublishedSoFar<StopTask>(), Is.Empty);
     }
 
     [Test]
-    public async Task Should_schedule_the_run_deadline()
+    public async Task Should_replace_the_start_deadline_with_the_run_deadline()
     {
         Assert.That(await ConsumedBySaga<TaskStarted>(), Is.True);
         Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId));
 
-        Assert.That(Job.RunDeadlineTokenId, Is.Not.Null);
+        Assert.That(Job.StartDeadlineToken, Is.Null);
+        Assert.That(Job.Timers.Cancelled, Does.Contain(startDeadline));
+
+        var token = Job.RunDeadlineToken;
+        Assert.That(token, Is.Not.Null);
+        Assert.That(PendingTimers, Is.EqualTo(new[]
+        {
+            new ScheduledDelivery(token!.Value, StartedAt.AddSeconds(600), new JobRunDeadlineReached(JobId, 1, token.Value)),
+        }));
+    }
+}
+
+public class When_a_task_start_is_delivered_twice : JobLifecycleSpecification
+{
+    private Guid runDeadline;
+
+    [SetUp]
+    public async Task The_same_start_arrives_twice()
+    {
+        await GivenARunningJob();
+        runDeadline = Job.RunDeadlineToken!.Value;
+        await Publish(Started(attempt: 1));
+    }
+
+    [Test]
+    public async Task Should_record_the_start_once()
+    {
+        Assert.That(await ConsumedBySaga<TaskStarted>(times: 2), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId));
+
+        Assert.That(Recorded, Is.EqualTo(new object[]
+        {
+            new JobQueued(JobId, 1, Now),
+            new JobLaunchRequested(JobId, 1, Now),
+            new JobStarted(JobId, 1, TaskId, StartedAt),
+        }));
+
+        Assert.That(Job.RunDeadlineToken, Is.EqualTo(runDeadline));
+        Assert.That(PendingTimers.Select(x => x.TokenId), Is.EqualTo(new[] { runDeadline }));
+        Assert.That(PublishedSoFar<StopTask>(), Is.Empty);
     }
 }
 
@@ -58,9 +101,14 @@ public class When_a_task_of_another_attempt_starts : JobLifecycleSpecification
         Assert.That(RecordedEventTypes, Is.EqualTo(new[] { typeof(JobQueued), typeof(JobLaunchRequested) }));
         Assert.That(Job.Attempt, Is.EqualTo(1));
         Assert.That(Job.TaskId, Is.Null);
-        Assert.That(Job.RunDeadlineTokenId, Is.Null);
+        Assert.That(Job.RunDeadlineToken, Is.Null);
+        Assert.That(Job.StartDeadlineToken, Is.Not.Null);
 
-        Assert.That(PublishedSoFar<StopTask>(), Is.Empty);
+        // No such attempt was launched by this job: the task is not wanted and is stopped by name.
+        Assert.That(PublishedSoFar<StopTask>(), Is.EqualTo(new[]
+        {
+            new StopTask(JobId, 2, Started(attempt: 2).TaskId, "The job no longer wants this task."),
+        }));
     }
 }
 

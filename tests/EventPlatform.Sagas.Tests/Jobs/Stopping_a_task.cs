@@ -18,7 +18,7 @@ public class When_a_task_stops_with_exit_code_0 : JobLifecycleSpecification
         Assert.That(await ConsumedBySaga<TaskStopped>(), Is.True);
         Assert.That(await SagaHarness.Exists(JobId, x => x.Succeeded), Is.EqualTo(JobId));
 
-        Assert.That(Job.UncommittedEvents, Is.EqualTo(new object[]
+        Assert.That(Recorded, Is.EqualTo(new object[]
         {
             new JobQueued(JobId, 1, Now),
             new JobLaunchRequested(JobId, 1, Now),
@@ -27,6 +27,15 @@ public class When_a_task_stops_with_exit_code_0 : JobLifecycleSpecification
         }));
 
         Assert.That(PublishedSoFar<StopTask>(), Is.Empty);
+    }
+
+    [Test]
+    public async Task Should_cancel_the_run_deadline()
+    {
+        Assert.That(await ConsumedBySaga<TaskStopped>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Succeeded), Is.EqualTo(JobId));
+
+        AssertTheJobHoldsNoTimers();
     }
 }
 
@@ -40,7 +49,7 @@ public class When_a_task_stops_with_a_non_zero_exit_code : JobLifecycleSpecifica
     }
 
     [Test]
-    public async Task Should_end_the_job_as_failed_with_that_exit_code()
+    public async Task Should_end_the_job_as_failed_without_a_retry()
     {
         Assert.That(await ConsumedBySaga<TaskStopped>(), Is.True);
         Assert.That(await SagaHarness.Exists(JobId, x => x.Failed), Is.EqualTo(JobId));
@@ -49,24 +58,68 @@ public class When_a_task_stops_with_a_non_zero_exit_code : JobLifecycleSpecifica
         {
             typeof(JobQueued), typeof(JobLaunchRequested), typeof(JobStarted), typeof(JobFailed),
         }));
-        var failed = Recorded<JobFailed>();
+        var failed = RecordedSingle<JobFailed>();
         Assert.That(failed.JobId, Is.EqualTo(JobId));
         Assert.That(failed.Attempt, Is.EqualTo(1));
         Assert.That(failed.ExitCode, Is.EqualTo(3));
-        Assert.That(failed.Reason, Does.Contain("code 3"));
-        Assert.That(failed.FinishedAt, Is.EqualTo(StoppedAt));
+        Assert.That(failed.Reason, Is.EqualTo("Command exited with code 3."));
 
+        Assert.That(LaunchesSoFar, Is.EqualTo(new[] { (JobId, 1) }));
         Assert.That(PublishedSoFar<StopTask>(), Is.Empty);
+        AssertTheJobHoldsNoTimers();
+    }
+
+    [Test]
+    public async Task Should_date_the_failure_when_the_task_stopped()
+    {
+        Assert.That(await ConsumedBySaga<TaskStopped>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Failed), Is.EqualTo(JobId));
+
+        Assert.That(
+            RecordedSingle<JobFailed>().FinishedAt,
+            Is.EqualTo(StoppedAt),
+            "A job that failed because its task stopped finished when the task stopped (TaskStopped.StoppedAt), as JobSucceeded "
+            + "does and as the previous machine did; the saga's clock only says when the message was handled.");
     }
 }
 
-public class When_a_task_fails_to_start : JobLifecycleSpecification
+public class When_a_task_stops_with_an_exit_code_the_job_does_not_retry : JobLifecycleSpecification
+{
+    protected override IReadOnlyList<int> RetryOnExitCodes => [3];
+
+    [SetUp]
+    public async Task The_running_task_stops_with_exit_code_4()
+    {
+        await GivenARunningJob();
+        await Publish(Stopped(exitCode: 4));
+    }
+
+    [Test]
+    public async Task Should_end_the_job_as_failed_without_a_retry()
+    {
+        Assert.That(await ConsumedBySaga<TaskStopped>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Failed), Is.EqualTo(JobId));
+
+        Assert.That(RecordedEventTypes, Is.EqualTo(new[]
+        {
+            typeof(JobQueued), typeof(JobLaunchRequested), typeof(JobStarted), typeof(JobFailed),
+        }));
+        var failed = RecordedSingle<JobFailed>();
+        Assert.That((failed.JobId, failed.Attempt, failed.ExitCode), Is.EqualTo((JobId, 1, (int?)4)));
+        Assert.That(failed.Reason, Is.EqualTo("Command exited with code 4."));
+
+        Assert.That(LaunchesSoFar, Is.EqualTo(new[] { (JobId, 1) }));
+        AssertTheJobHoldsNoTimers();
+    }
+}
+
+public class When_a_task_is_stopped_for_a_reason_that_is_not_retried : JobLifecycleSpecification
 {
     [SetUp]
-    public async Task The_task_stops_without_an_exit_code()
+    public async Task The_running_task_is_stopped_by_someone_else()
     {
-        await GivenAStartingJob();
-        await Publish(Stopped(exitCode: null, stopCode: "TaskFailedToStart", reason: "CannotPullContainerError: image not found"));
+        await GivenARunningJob();
+        await Publish(Stopped(exitCode: null, stopCode: "UserInitiated", reason: "Task stopped by the console"));
     }
 
     [Test]
@@ -75,15 +128,16 @@ public class When_a_task_fails_to_start : JobLifecycleSpecification
         Assert.That(await ConsumedBySaga<TaskStopped>(), Is.True);
         Assert.That(await SagaHarness.Exists(JobId, x => x.Failed), Is.EqualTo(JobId));
 
-        Assert.That(RecordedEventTypes, Is.EqualTo(new[] { typeof(JobQueued), typeof(JobLaunchRequested), typeof(JobFailed) }));
-        var failed = Recorded<JobFailed>();
-        Assert.That(failed.JobId, Is.EqualTo(JobId));
-        Assert.That(failed.Attempt, Is.EqualTo(1));
-        Assert.That(failed.ExitCode, Is.Null);
-        Assert.That(failed.Reason, Does.Contain("TaskFailedToStart").And.Contain("CannotPullContainerError: image not found"));
-        Assert.That(failed.FinishedAt, Is.EqualTo(StoppedAt));
+        Assert.That(RecordedEventTypes, Is.EqualTo(new[]
+        {
+            typeof(JobQueued), typeof(JobLaunchRequested), typeof(JobStarted), typeof(JobFailed),
+        }));
+        var failed = RecordedSingle<JobFailed>();
+        Assert.That((failed.JobId, failed.Attempt, failed.ExitCode), Is.EqualTo((JobId, 1, (int?)null)));
+        Assert.That(failed.Reason, Is.EqualTo("The task stopped before the command ended (UserInitiated): Task stopped by the console."));
 
-        Assert.That(PublishedSoFar<StopTask>(), Is.Empty);
+        Assert.That(LaunchesSoFar, Is.EqualTo(new[] { (JobId, 1) }));
+        AssertTheJobHoldsNoTimers();
     }
 }
 
@@ -102,7 +156,7 @@ public class When_a_task_stops_before_its_start_is_reported : JobLifecycleSpecif
         Assert.That(await ConsumedBySaga<TaskStopped>(), Is.True);
         Assert.That(await SagaHarness.Exists(JobId, x => x.Succeeded), Is.EqualTo(JobId));
 
-        Assert.That(Job.UncommittedEvents, Is.EqualTo(new object[]
+        Assert.That(Recorded, Is.EqualTo(new object[]
         {
             new JobQueued(JobId, 1, Now),
             new JobLaunchRequested(JobId, 1, Now),
@@ -110,6 +164,7 @@ public class When_a_task_stops_before_its_start_is_reported : JobLifecycleSpecif
         }));
 
         Assert.That(PublishedSoFar<StopTask>(), Is.Empty);
+        AssertTheJobHoldsNoTimers();
     }
 }
 
@@ -119,7 +174,7 @@ public class When_a_task_start_is_reported_after_the_task_stopped : JobLifecycle
     public async Task The_start_arrives_last()
     {
         await GivenAStartingJob();
-        await Publish(Stopped(exitCode: 0));
+        await Deliver(Stopped(exitCode: 0));
         Assert.That(await SagaHarness.Exists(JobId, x => x.Succeeded), Is.EqualTo(JobId), "Given: the job succeeded");
         await Publish(Started());
     }
@@ -131,10 +186,11 @@ public class When_a_task_start_is_reported_after_the_task_stopped : JobLifecycle
         Assert.That(await SagaHarness.Exists(JobId, x => x.Succeeded), Is.EqualTo(JobId));
 
         Assert.That(RecordedEventTypes, Is.EqualTo(new[] { typeof(JobQueued), typeof(JobLaunchRequested), typeof(JobSucceeded) }));
-        Assert.That(Job.TaskId, Is.Null);
-        Assert.That(Job.RunDeadlineTokenId, Is.Null);
+        Assert.That(TerminalEvents, Has.Count.EqualTo(1));
+        Assert.That(Job.TaskId, Is.EqualTo(TaskId), "the stopped task is remembered");
 
-        Assert.That(PublishedSoFar<StopTask>(), Is.Empty);
+        Assert.That(PublishedSoFar<StopTask>(), Is.Empty, "the task that already stopped is not stopped again");
+        AssertTheJobHoldsNoTimers();
     }
 }
 
@@ -158,8 +214,35 @@ public class When_a_task_stop_is_delivered_twice : JobLifecycleSpecification
         {
             typeof(JobQueued), typeof(JobLaunchRequested), typeof(JobStarted), typeof(JobSucceeded),
         }));
+        Assert.That(TerminalEvents, Has.Count.EqualTo(1));
 
         Assert.That(PublishedSoFar<StopTask>(), Is.Empty);
+    }
+}
+
+public class When_a_failed_task_stop_is_delivered_twice : JobLifecycleSpecification
+{
+    [SetUp]
+    public async Task The_same_failure_arrives_twice()
+    {
+        await GivenARunningJob();
+        await Publish(Stopped(exitCode: 125));
+        await Publish(Stopped(exitCode: 125));
+    }
+
+    [Test]
+    public async Task Should_schedule_a_single_retry()
+    {
+        Assert.That(await ConsumedBySaga<TaskStopped>(times: 2), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId));
+
+        Assert.That(RecordedEventTypes, Is.EqualTo(new[]
+        {
+            typeof(JobQueued), typeof(JobLaunchRequested), typeof(JobStarted), typeof(JobRetryScheduled),
+        }));
+        Assert.That(Job.Attempt, Is.EqualTo(1));
+        Assert.That(PendingTimers.Select(x => x.TokenId), Is.EqualTo(new[] { Job.RetryToken!.Value }));
+        Assert.That(TerminalEvents, Is.Empty);
     }
 }
 
@@ -180,7 +263,7 @@ public class When_a_task_of_another_attempt_stops : JobLifecycleSpecification
 
         Assert.That(RecordedEventTypes, Is.EqualTo(new[] { typeof(JobQueued), typeof(JobLaunchRequested), typeof(JobStarted) }));
         Assert.That(Job.Attempt, Is.EqualTo(1));
-        Assert.That(Job.RunDeadlineTokenId, Is.Not.Null);
+        Assert.That(Job.RunDeadlineToken, Is.Not.Null);
 
         Assert.That(PublishedSoFar<StopTask>(), Is.Empty);
     }

@@ -1,5 +1,6 @@
 using EventPlatform.Contracts.Jobs;
 using EventPlatform.Contracts.Tasks;
+using EventPlatform.Sagas.Scheduling;
 
 namespace EventPlatform.Sagas.Tests.Jobs;
 
@@ -10,7 +11,11 @@ public class When_a_job_overruns_its_timeout : JobLifecycleSpecification
     protected override DateTimeOffset TaskStartedAt => Now;
 
     [SetUp]
-    public Task The_task_starts_and_never_stops() => GivenARunningJob();
+    public async Task The_run_deadline_falls_due()
+    {
+        await GivenARunningJob();
+        await Fire<JobRunDeadlineReached>();
+    }
 
     [Test]
     public async Task Should_end_the_job_as_timed_out()
@@ -18,13 +23,14 @@ public class When_a_job_overruns_its_timeout : JobLifecycleSpecification
         Assert.That(await ConsumedBySaga<JobRunDeadlineReached>(), Is.True);
         Assert.That(await SagaHarness.Exists(JobId, x => x.TimedOut), Is.EqualTo(JobId));
 
-        Assert.That(Job.UncommittedEvents, Is.EqualTo(new object[]
+        Assert.That(Recorded, Is.EqualTo(new object[]
         {
             new JobQueued(JobId, 1, Now),
             new JobLaunchRequested(JobId, 1, Now),
             new JobStarted(JobId, 1, TaskId, TaskStartedAt),
             new JobTimedOut(JobId, 1, 1, Now),
         }));
+        AssertTheJobHoldsNoTimers();
     }
 
     [Test]
@@ -33,11 +39,73 @@ public class When_a_job_overruns_its_timeout : JobLifecycleSpecification
         Assert.That(await ConsumedBySaga<JobRunDeadlineReached>(), Is.True);
         Assert.That(await SagaHarness.Exists(JobId, x => x.TimedOut), Is.EqualTo(JobId));
 
-        var stop = PublishedSoFar<StopTask>().Single();
-        Assert.That(stop.JobId, Is.EqualTo(JobId));
-        Assert.That(stop.Attempt, Is.EqualTo(1));
-        Assert.That(stop.TaskId, Is.EqualTo(TaskId));
-        Assert.That(stop.Reason, Does.Contain("timeout").And.Contain("1 s"));
+        Assert.That(PublishedSoFar<StopTask>(), Is.EqualTo(new[]
+        {
+            new StopTask(JobId, 1, TaskId, "Job exceeded its timeout of 1 s."),
+        }));
+    }
+}
+
+public class When_a_task_starts_for_a_job_with_a_run_deadline_grace : JobLifecycleSpecification
+{
+    protected override int TimeoutSeconds => 60;
+
+    protected override TimeSpan RunDeadlineGrace => TimeSpan.FromSeconds(5);
+
+    [SetUp]
+    public async Task The_task_reports_its_start()
+    {
+        await GivenAStartingJob();
+        await Publish(Started());
+    }
+
+    [Test]
+    public async Task Should_count_the_run_deadline_from_the_reported_start()
+    {
+        Assert.That(await ConsumedBySaga<TaskStarted>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId));
+
+        // StartedAt is 4 s after the saga's clock: the deadline is StartedAt + 60 s + 5 s, not Now + 65 s.
+        var token = Job.RunDeadlineToken!.Value;
+        Assert.That(PendingTimers, Is.EqualTo(new[]
+        {
+            new ScheduledDelivery(token, StartedAt.AddSeconds(65), new JobRunDeadlineReached(JobId, 1, token)),
+        }));
+    }
+}
+
+public class When_a_task_start_is_reported_after_its_timeout_has_passed : JobLifecycleSpecification
+{
+    private DateTimeOffset runDeadlineDueAt;
+
+    protected override int TimeoutSeconds => 60;
+
+    protected override DateTimeOffset TaskStartedAt => Now.AddSeconds(-120);
+
+    [SetUp]
+    public async Task The_start_arrives_two_minutes_late()
+    {
+        await GivenAStartingJob();
+        await Deliver(Started());
+        runDeadlineDueAt = PendingTimer<JobRunDeadlineReached>().DueAt;
+        await Fire<JobRunDeadlineReached>();
+    }
+
+    [Test]
+    public async Task Should_time_the_job_out_at_the_next_dispatch()
+    {
+        Assert.That(await ConsumedBySaga<JobRunDeadlineReached>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.TimedOut), Is.EqualTo(JobId));
+
+        Assert.That(runDeadlineDueAt, Is.EqualTo(Now.AddSeconds(-60)), "Already due when it was set");
+        Assert.That(Recorded, Is.EqualTo(new object[]
+        {
+            new JobQueued(JobId, 1, Now),
+            new JobLaunchRequested(JobId, 1, Now),
+            new JobStarted(JobId, 1, TaskId, TaskStartedAt),
+            new JobTimedOut(JobId, 1, 60, Now),
+        }));
+        Assert.That(PublishedSoFar<StopTask>(), Has.Count.EqualTo(1));
     }
 }
 
@@ -51,8 +119,9 @@ public class When_a_task_stops_after_the_job_timed_out : JobLifecycleSpecificati
     public async Task The_stopped_task_reports_after_the_deadline()
     {
         await GivenARunningJob();
+        await FireAndDeliver<JobRunDeadlineReached>();
         Assert.That(await SagaHarness.Exists(JobId, x => x.TimedOut), Is.EqualTo(JobId), "Given: the job timed out");
-        await Publish(Stopped(exitCode: 137, stopCode: "UserInitiated", reason: "Job exceeded its timeout of 1 s"));
+        await Publish(Stopped(exitCode: 137, stopCode: "UserInitiated", reason: "Job exceeded its timeout of 1 s."));
     }
 
     [Test]
@@ -65,29 +134,69 @@ public class When_a_task_stops_after_the_job_timed_out : JobLifecycleSpecificati
         {
             typeof(JobQueued), typeof(JobLaunchRequested), typeof(JobStarted), typeof(JobTimedOut),
         }));
+        Assert.That(TerminalEvents, Has.Count.EqualTo(1));
 
+        Assert.That(PublishedSoFar<StopTask>(), Has.Count.EqualTo(1));
+        AssertTheJobHoldsNoTimers();
+    }
+}
+
+public class When_the_run_deadline_is_delivered_twice : JobLifecycleSpecification
+{
+    private JobRunDeadlineReached deadline = null!;
+
+    protected override int TimeoutSeconds => 1;
+
+    protected override DateTimeOffset TaskStartedAt => Now;
+
+    [SetUp]
+    public async Task The_dispatcher_delivers_the_deadline_again()
+    {
+        await GivenARunningJob();
+        deadline = (JobRunDeadlineReached)PendingTimer<JobRunDeadlineReached>().Message;
+        await FireAndDeliver<JobRunDeadlineReached>();
+        Assert.That(await SagaHarness.Exists(JobId, x => x.TimedOut), Is.EqualTo(JobId), "Given: the job timed out");
+        await Publish(deadline);
+    }
+
+    [Test]
+    public async Task Should_time_the_job_out_once()
+    {
+        Assert.That(await ConsumedBySaga<JobRunDeadlineReached>(times: 2), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.TimedOut), Is.EqualTo(JobId));
+
+        Assert.That(RecordedEventTypes, Is.EqualTo(new[]
+        {
+            typeof(JobQueued), typeof(JobLaunchRequested), typeof(JobStarted), typeof(JobTimedOut),
+        }));
+        Assert.That(TerminalEvents, Has.Count.EqualTo(1));
         Assert.That(PublishedSoFar<StopTask>(), Has.Count.EqualTo(1));
     }
 }
 
 public class When_the_run_deadline_fires_after_the_job_succeeded : JobLifecycleSpecification
 {
+    private JobRunDeadlineReached deadline = null!;
+
     protected override int TimeoutSeconds => 1;
 
     protected override DateTimeOffset TaskStartedAt => Now;
 
     [SetUp]
-    public async Task The_task_stops_in_time()
+    public async Task The_task_stops_in_time_and_the_deadline_is_delivered_anyway()
     {
         await GivenARunningJob();
-        await Publish(Stopped(exitCode: 0));
+        deadline = (JobRunDeadlineReached)PendingTimer<JobRunDeadlineReached>().Message;
+        await Deliver(Stopped(exitCode: 0));
         Assert.That(await SagaHarness.Exists(JobId, x => x.Succeeded), Is.EqualTo(JobId), "Given: the job succeeded");
+
+        // The dispatcher had claimed the timer before the saga cancelled it.
+        await Publish(deadline);
     }
 
     [Test]
     public async Task Should_leave_the_job_succeeded()
     {
-        // The delayed scheduler cannot cancel, so the deadline still arrives; the cleared token makes the saga ignore it.
         Assert.That(await ConsumedBySaga<JobRunDeadlineReached>(), Is.True);
         Assert.That(await SagaHarness.Exists(JobId, x => x.Succeeded), Is.EqualTo(JobId));
 
@@ -95,59 +204,9 @@ public class When_the_run_deadline_fires_after_the_job_succeeded : JobLifecycleS
         {
             typeof(JobQueued), typeof(JobLaunchRequested), typeof(JobStarted), typeof(JobSucceeded),
         }));
+        Assert.That(TerminalEvents, Has.Count.EqualTo(1));
 
         Assert.That(PublishedSoFar<StopTask>(), Is.Empty);
-    }
-}
-
-public class When_a_job_runs_past_its_timeout_within_the_grace : JobLifecycleSpecification
-{
-    protected override int TimeoutSeconds => 1;
-
-    protected override DateTimeOffset TaskStartedAt => Now;
-
-    protected override TimeSpan RunDeadlineGrace => TimeSpan.FromSeconds(3);
-
-    [SetUp]
-    public async Task The_task_runs_past_its_timeout()
-    {
-        await GivenARunningJob();
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
-    }
-
-    [Test]
-    public async Task Should_time_the_job_out_only_when_the_grace_ends()
-    {
-        Assert.That(SagaHarness.Consumed.Select<JobRunDeadlineReached>(AlreadyCancelled), Is.Empty);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId));
-        Assert.That(RecordedEventTypes, Is.EqualTo(new[] { typeof(JobQueued), typeof(JobLaunchRequested), typeof(JobStarted) }));
-        Assert.That(PublishedSoFar<StopTask>(), Is.Empty);
-
-        Assert.That(await ConsumedBySaga<JobRunDeadlineReached>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.TimedOut), Is.EqualTo(JobId));
-        Assert.That(Recorded<JobTimedOut>(), Is.EqualTo(new JobTimedOut(JobId, 1, 1, Now)));
-        Assert.That(PublishedSoFar<StopTask>(), Has.Count.EqualTo(1));
-    }
-}
-
-public class When_a_task_start_is_reported_after_its_timeout_has_passed : JobLifecycleSpecification
-{
-    protected override int TimeoutSeconds => 60;
-
-    protected override DateTimeOffset TaskStartedAt => Now.AddSeconds(-120);
-
-    [SetUp]
-    public async Task The_start_arrives_two_minutes_late()
-    {
-        await GivenAStartingJob();
-        await Publish(Started());
-    }
-
-    [Test]
-    public async Task Should_time_the_job_out_at_once()
-    {
-        Assert.That(await ConsumedBySaga<JobRunDeadlineReached>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.TimedOut), Is.EqualTo(JobId));
-        Assert.That(RecordedEventTypes[^1], Is.EqualTo(typeof(JobTimedOut)));
+        AssertTheJobHoldsNoTimers();
     }
 }

@@ -1,0 +1,347 @@
+using EventPlatform.Contracts.Jobs;
+using EventPlatform.Contracts.Tasks;
+
+namespace EventPlatform.Sagas.Tests.Jobs;
+
+public class When_the_start_deadline_of_attempt_1_fires_during_attempt_2 : JobLifecycleSpecification
+{
+    private JobStartDeadlineReached attempt1Deadline = null!;
+
+    [SetUp]
+    public async Task The_replaced_start_deadline_is_delivered()
+    {
+        await GivenAStartingJob();
+        attempt1Deadline = (JobStartDeadlineReached)PendingTimer<JobStartDeadlineReached>().Message;
+        await Deliver(FailedToStart(attempt: 1));
+        await FireAndDeliver<JobRetryDue>();
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId), "Given: attempt 2 is starting");
+        await Publish(attempt1Deadline);
+    }
+
+    [Test]
+    public async Task Should_leave_attempt_2_starting()
+    {
+        Assert.That(await ConsumedBySaga<JobStartDeadlineReached>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId));
+
+        Assert.That(RecordedEventTypes.TakeLast(2), Is.EqualTo(new[] { typeof(JobQueued), typeof(JobLaunchRequested) }));
+        Assert.That(Recorded.OfType<JobRetryScheduled>().Count(), Is.EqualTo(1));
+        Assert.That(Job.Attempt, Is.EqualTo(2));
+
+        Assert.That(PublishedSoFar<StopTask>(), Is.Empty);
+        Assert.That(PendingTimer<JobStartDeadlineReached>().Message, Is.EqualTo(new JobStartDeadlineReached(JobId, 2, Job.StartDeadlineToken!.Value)));
+    }
+}
+
+public class When_a_start_deadline_with_a_replaced_token_names_the_current_attempt : JobLifecycleSpecification
+{
+    [SetUp]
+    public async Task A_start_deadline_with_an_unknown_token_is_delivered()
+    {
+        await GivenAStartingJob();
+        await Publish(new JobStartDeadlineReached(JobId, 1, Guid.CreateVersion7()));
+    }
+
+    [Test]
+    public async Task Should_leave_the_job_starting()
+    {
+        Assert.That(await ConsumedBySaga<JobStartDeadlineReached>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId));
+
+        Assert.That(RecordedEventTypes, Is.EqualTo(new[] { typeof(JobQueued), typeof(JobLaunchRequested) }));
+        Assert.That(PublishedSoFar<StopTask>(), Is.Empty);
+        Assert.That(PendingTimers, Has.Count.EqualTo(1));
+    }
+}
+
+public class When_the_start_deadline_fires_after_the_task_started : JobLifecycleSpecification
+{
+    private JobStartDeadlineReached deadline = null!;
+
+    [SetUp]
+    public async Task The_cancelled_start_deadline_is_delivered_anyway()
+    {
+        await GivenAStartingJob();
+        deadline = (JobStartDeadlineReached)PendingTimer<JobStartDeadlineReached>().Message;
+        await Deliver(Started(attempt: 1));
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId), "Given: the job is running");
+        await Publish(deadline);
+    }
+
+    [Test]
+    public async Task Should_leave_the_job_running()
+    {
+        Assert.That(await ConsumedBySaga<JobStartDeadlineReached>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId));
+
+        Assert.That(RecordedEventTypes, Is.EqualTo(new[] { typeof(JobQueued), typeof(JobLaunchRequested), typeof(JobStarted) }));
+        Assert.That(PublishedSoFar<StopTask>(), Is.Empty);
+        Assert.That(PendingTimer<JobRunDeadlineReached>().TokenId, Is.EqualTo(Job.RunDeadlineToken));
+    }
+}
+
+public class When_the_run_deadline_of_attempt_1_fires_during_attempt_2 : JobLifecycleSpecification
+{
+    private JobRunDeadlineReached attempt1Deadline = null!;
+
+    [SetUp]
+    public async Task The_replaced_run_deadline_is_delivered()
+    {
+        await GivenARunningJob();
+        attempt1Deadline = (JobRunDeadlineReached)PendingTimer<JobRunDeadlineReached>().Message;
+        await Deliver(Stopped(exitCode: null, stopCode: "SpotInterruption", reason: "Your Spot Task was interrupted"));
+        await FireAndDeliver<JobRetryDue>();
+        await Deliver(Started(attempt: 2));
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId), "Given: attempt 2 is running");
+        await Publish(attempt1Deadline);
+    }
+
+    [Test]
+    public async Task Should_leave_attempt_2_running()
+    {
+        Assert.That(await ConsumedBySaga<JobRunDeadlineReached>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId));
+
+        Assert.That(RecordedEventTypes[^1], Is.EqualTo(typeof(JobStarted)));
+        Assert.That(TerminalEvents, Is.Empty);
+        Assert.That(PublishedSoFar<StopTask>(), Is.Empty);
+        Assert.That(PendingTimer<JobRunDeadlineReached>().Message, Is.EqualTo(new JobRunDeadlineReached(JobId, 2, Job.RunDeadlineToken!.Value)));
+    }
+}
+
+public class When_a_retry_falls_due_with_an_old_token : JobLifecycleSpecification
+{
+    [SetUp]
+    public async Task A_retry_timer_the_job_no_longer_holds_is_delivered()
+    {
+        await GivenAJobQueuedForAttempt2();
+        await Publish(new JobRetryDue(JobId, 2, Guid.CreateVersion7()));
+    }
+
+    [Test]
+    public async Task Should_keep_the_job_queued()
+    {
+        Assert.That(await ConsumedBySaga<JobRetryDue>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId));
+
+        Assert.That(RecordedEventTypes, Is.EqualTo(new[] { typeof(JobQueued), typeof(JobLaunchRequested), typeof(JobRetryScheduled) }));
+        Assert.That(Job.Attempt, Is.EqualTo(1));
+        Assert.That(LaunchesSoFar, Is.EqualTo(new[] { (JobId, 1) }));
+        Assert.That(PendingTimer<JobRetryDue>().TokenId, Is.EqualTo(Job.RetryToken));
+    }
+}
+
+public class When_a_retry_due_is_delivered_twice : JobLifecycleSpecification
+{
+    private JobRetryDue due = null!;
+
+    [SetUp]
+    public async Task The_dispatcher_delivers_the_retry_again()
+    {
+        await GivenAJobQueuedForAttempt2();
+        due = (JobRetryDue)PendingTimer<JobRetryDue>().Message;
+        await FireAndDeliver<JobRetryDue>();
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId), "Given: attempt 2 is starting");
+        await Publish(due);
+    }
+
+    [Test]
+    public async Task Should_launch_attempt_2_once()
+    {
+        Assert.That(await ConsumedBySaga<JobRetryDue>(times: 2), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId));
+
+        Assert.That(Recorded.OfType<JobQueued>().Select(x => x.Attempt), Is.EqualTo(new[] { 1, 2 }));
+        Assert.That(Recorded.OfType<JobLaunchRequested>().Select(x => x.Attempt), Is.EqualTo(new[] { 1, 2 }));
+        Assert.That(Job.Attempt, Is.EqualTo(2));
+        Assert.That(LaunchesSoFar, Is.EqualTo(new[] { (JobId, 1), (JobId, 2) }));
+        Assert.That(PendingTimers.Select(x => x.TokenId), Is.EqualTo(new[] { Job.StartDeadlineToken!.Value }));
+    }
+}
+
+public class When_the_task_of_attempt_1_stops_while_attempt_2_is_starting : JobLifecycleSpecification
+{
+    [SetUp]
+    public async Task The_stop_of_attempt_1_arrives_late()
+    {
+        await GivenAttempt2Starting();
+        await Publish(Stopped(exitCode: 0, attempt: 1));
+    }
+
+    [Test]
+    public async Task Should_leave_attempt_2_starting()
+    {
+        Assert.That(await ConsumedBySaga<TaskStopped>(times: 2), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId));
+
+        Assert.That(RecordedEventTypes.TakeLast(2), Is.EqualTo(new[] { typeof(JobQueued), typeof(JobLaunchRequested) }));
+        Assert.That(TerminalEvents, Is.Empty);
+        Assert.That(Job.Attempt, Is.EqualTo(2));
+        Assert.That(PendingTimer<JobStartDeadlineReached>().TokenId, Is.EqualTo(Job.StartDeadlineToken));
+    }
+}
+
+public class When_the_task_of_attempt_1_starts_while_attempt_2_is_starting : JobLifecycleSpecification
+{
+    [SetUp]
+    public async Task The_start_of_attempt_1_arrives_late()
+    {
+        await GivenAttempt2Starting();
+        await Publish(Started(attempt: 1));
+    }
+
+    [Test]
+    public async Task Should_leave_attempt_2_starting()
+    {
+        Assert.That(await ConsumedBySaga<TaskStarted>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId));
+
+        Assert.That(Recorded.OfType<JobStarted>(), Is.Empty);
+        Assert.That(Job.TaskId, Is.Null);
+        Assert.That(Job.RunDeadlineToken, Is.Null);
+        Assert.That(PendingTimer<JobStartDeadlineReached>().TokenId, Is.EqualTo(Job.StartDeadlineToken));
+        Assert.That(PublishedSoFar<StopTask>().Last(), Is.EqualTo(new StopTask(JobId, 1, TaskIdOf(1), "The job no longer wants this task.")));
+    }
+}
+
+public class When_the_task_of_attempt_1_stops_while_attempt_2_is_running : JobLifecycleSpecification
+{
+    [SetUp]
+    public async Task The_stop_of_attempt_1_arrives_late()
+    {
+        await GivenAttempt2Running();
+        await Publish(Stopped(exitCode: 1, attempt: 1));
+    }
+
+    [Test]
+    public async Task Should_leave_attempt_2_running()
+    {
+        Assert.That(await ConsumedBySaga<TaskStopped>(times: 2), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId));
+
+        Assert.That(RecordedEventTypes[^1], Is.EqualTo(typeof(JobStarted)));
+        Assert.That(TerminalEvents, Is.Empty);
+        Assert.That(Job.TaskId, Is.EqualTo(TaskIdOf(2)));
+        Assert.That(PendingTimer<JobRunDeadlineReached>().TokenId, Is.EqualTo(Job.RunDeadlineToken));
+    }
+}
+
+public class When_the_task_of_attempt_1_starts_while_attempt_2_is_running : JobLifecycleSpecification
+{
+    [SetUp]
+    public async Task The_start_of_attempt_1_is_delivered_again()
+    {
+        await GivenAttempt2Running();
+        await Publish(Started(attempt: 1));
+    }
+
+    [Test]
+    public async Task Should_leave_attempt_2_running()
+    {
+        Assert.That(await ConsumedBySaga<TaskStarted>(times: 2), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId));
+
+        Assert.That(Recorded.OfType<JobStarted>(), Is.EqualTo(new[] { new JobStarted(JobId, 2, TaskIdOf(2), StartedAt) }));
+        Assert.That(Job.TaskId, Is.EqualTo(TaskIdOf(2)));
+        Assert.That(PendingTimers.Select(x => x.TokenId), Is.EqualTo(new[] { Job.RunDeadlineToken!.Value }));
+        Assert.That(PublishedSoFar<StopTask>().Last(), Is.EqualTo(new StopTask(JobId, 1, TaskIdOf(1), "The job no longer wants this task.")));
+    }
+}
+
+public class When_the_launch_failure_of_attempt_1_arrives_while_attempt_2_is_starting : JobLifecycleSpecification
+{
+    [SetUp]
+    public async Task The_failure_of_attempt_1_is_delivered_again()
+    {
+        await GivenAttempt2Starting();
+        await Publish(LaunchFailed(attempt: 1, retryable: false));
+    }
+
+    [Test]
+    public async Task Should_leave_attempt_2_starting()
+    {
+        Assert.That(await ConsumedBySaga<TaskLaunchFailed>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId));
+
+        Assert.That(RecordedEventTypes.TakeLast(2), Is.EqualTo(new[] { typeof(JobQueued), typeof(JobLaunchRequested) }));
+        Assert.That(TerminalEvents, Is.Empty);
+        Assert.That(Job.Attempt, Is.EqualTo(2));
+    }
+}
+
+public class When_the_task_of_attempt_1_starts_after_its_start_deadline : JobLifecycleSpecification
+{
+    [SetUp]
+    public async Task The_slow_task_reports_while_the_job_waits_for_attempt_2()
+    {
+        await GivenAStartingJob();
+        await FireAndDeliver<JobStartDeadlineReached>();
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId), "Given: attempt 2 is queued");
+        await Publish(Started(attempt: 1));
+    }
+
+    [Test]
+    public async Task Should_keep_the_job_queued()
+    {
+        Assert.That(await ConsumedBySaga<TaskStarted>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId));
+
+        Assert.That(RecordedEventTypes, Is.EqualTo(new[] { typeof(JobQueued), typeof(JobLaunchRequested), typeof(JobRetryScheduled) }));
+        Assert.That(Job.TaskId, Is.Null);
+        Assert.That(Job.RunDeadlineToken, Is.Null);
+        Assert.That(PendingTimer<JobRetryDue>().TokenId, Is.EqualTo(Job.RetryToken));
+        Assert.That(PublishedSoFar<StopTask>().Last(), Is.EqualTo(new StopTask(JobId, 1, TaskIdOf(1), "The job no longer wants this task.")));
+    }
+}
+
+public class When_messages_arrive_after_the_job_failed : JobLifecycleSpecification
+{
+    private JobStartDeadlineReached startDeadline = null!;
+    private JobRunDeadlineReached runDeadline = null!;
+
+    [SetUp]
+    public async Task Every_kind_of_message_arrives_late()
+    {
+        await GivenAStartingJob();
+        startDeadline = (JobStartDeadlineReached)PendingTimer<JobStartDeadlineReached>().Message;
+        await Deliver(Started(attempt: 1));
+        runDeadline = (JobRunDeadlineReached)PendingTimer<JobRunDeadlineReached>().Message;
+        await Deliver(Stopped(exitCode: 3));
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Failed), Is.EqualTo(JobId), "Given: the job failed");
+
+        await Publish(Submitted());
+        await Publish(Started(attempt: 1));
+        await Publish(Stopped(exitCode: 0));
+        await Publish(LaunchFailed(attempt: 1));
+        await Publish(Cancel());
+        await Publish(startDeadline);
+        await Publish(runDeadline);
+        await Publish(new JobStopDeadlineReached(JobId, 1, Guid.CreateVersion7()));
+        await Publish(new JobRetryDue(JobId, 2, Guid.CreateVersion7()));
+    }
+
+    [Test]
+    public async Task Should_leave_the_job_failed_with_one_outcome()
+    {
+        Assert.That(await ConsumedBySaga<JobSubmitted>(times: 2), Is.True);
+        Assert.That(await ConsumedBySaga<TaskStarted>(times: 2), Is.True);
+        Assert.That(await ConsumedBySaga<TaskStopped>(times: 2), Is.True);
+        Assert.That(await ConsumedBySaga<TaskLaunchFailed>(), Is.True);
+        Assert.That(await ConsumedBySaga<CancelJob>(), Is.True);
+        Assert.That(await ConsumedBySaga<JobStartDeadlineReached>(), Is.True);
+        Assert.That(await ConsumedBySaga<JobRunDeadlineReached>(), Is.True);
+        Assert.That(await ConsumedBySaga<JobStopDeadlineReached>(), Is.True);
+        Assert.That(await ConsumedBySaga<JobRetryDue>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Failed), Is.EqualTo(JobId));
+
+        Assert.That(RecordedEventTypes, Is.EqualTo(new[]
+        {
+            typeof(JobQueued), typeof(JobLaunchRequested), typeof(JobStarted), typeof(JobFailed),
+        }));
+        Assert.That(TerminalEvents, Has.Count.EqualTo(1));
+
+        Assert.That(LaunchesSoFar, Is.EqualTo(new[] { (JobId, 1) }));
+        Assert.That(PublishedSoFar<StopTask>(), Is.Empty);
+        AssertTheJobHoldsNoTimers();
+    }
+}

@@ -1,0 +1,316 @@
+using EventPlatform.Contracts.Jobs;
+using EventPlatform.Contracts.Tasks;
+using EventPlatform.Sagas.Scheduling;
+
+namespace EventPlatform.Sagas.Tests.Jobs;
+
+/// <summary>
+/// Attempt 1 of 3 fails for a reason the retry policy names: the job goes back to Queued and
+/// attempt 2 is due after the first back-off (1 s base, so between 0.5 s and 1 s from now).
+/// </summary>
+/// <typeparam name="TFailure">The message that reports the failure.</typeparam>
+public abstract class RetryableFailureSpecification<TFailure> : JobLifecycleSpecification
+    where TFailure : class
+{
+    private Guid attempt1Deadline;
+
+    /// <summary>Whether attempt 1 reported its start before it failed.</summary>
+    protected abstract bool StartsBeforeFailing { get; }
+
+    protected abstract string ExpectedReason { get; }
+
+    protected virtual IReadOnlyList<StopTask> ExpectedStops => [];
+
+    [SetUp]
+    public async Task Attempt_1_fails()
+    {
+        await (StartsBeforeFailing ? GivenARunningJob() : GivenAStartingJob());
+        attempt1Deadline = (Job.RunDeadlineToken ?? Job.StartDeadlineToken)!.Value;
+        await FailAttempt1();
+    }
+
+    [Test]
+    public async Task Should_queue_attempt_2()
+    {
+        Assert.That(await ConsumedBySaga<TFailure>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId));
+
+        var retryAt = PendingTimer<JobRetryDue>().DueAt;
+        Assert.That(Recorded, Is.EqualTo(EventsOfAttempt1().Append(new JobRetryScheduled(JobId, 1, 2, ExpectedReason, retryAt, Now))));
+        Assert.That(TerminalEvents, Is.Empty);
+        Assert.That(Job.Attempt, Is.EqualTo(1));
+        Assert.That(Job.LastFailure, Is.EqualTo(ExpectedReason));
+
+        Assert.That(LaunchesSoFar, Is.EqualTo(new[] { (JobId, 1) }));
+        Assert.That(PublishedSoFar<StopTask>(), Is.EqualTo(ExpectedStops));
+    }
+
+    [Test]
+    public async Task Should_set_the_retry_timer_within_the_jittered_back_off()
+    {
+        Assert.That(await ConsumedBySaga<TFailure>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId));
+
+        var token = Job.RetryToken;
+        Assert.That(token, Is.Not.Null);
+        var retry = PendingTimers.Single();
+        Assert.That(retry.TokenId, Is.EqualTo(token));
+        Assert.That(retry.Message, Is.EqualTo(new JobRetryDue(JobId, 2, token!.Value)));
+        Assert.That(retry.DueAt, Is.InRange(Now.AddSeconds(0.5), Now.AddSeconds(1)));
+    }
+
+    [Test]
+    public async Task Should_cancel_the_deadline_of_attempt_1()
+    {
+        Assert.That(await ConsumedBySaga<TFailure>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId));
+
+        Assert.That(Job.Timers.Cancelled, Does.Contain(attempt1Deadline));
+        Assert.That(Job.StartDeadlineToken, Is.Null);
+        Assert.That(Job.RunDeadlineToken, Is.Null);
+        Assert.That(Job.StopDeadlineToken, Is.Null);
+    }
+
+    protected abstract Task FailAttempt1();
+
+    private IEnumerable<object> EventsOfAttempt1()
+    {
+        yield return new JobQueued(JobId, 1, Now);
+        yield return new JobLaunchRequested(JobId, 1, Now);
+        if (StartsBeforeFailing)
+        {
+            yield return new JobStarted(JobId, 1, TaskId, StartedAt);
+        }
+    }
+}
+
+public class When_the_task_fails_to_start : RetryableFailureSpecification<TaskStopped>
+{
+    protected override bool StartsBeforeFailing => false;
+
+    protected override string ExpectedReason => FailedToStartReason;
+
+    protected override Task FailAttempt1() => Publish(FailedToStart(attempt: 1));
+}
+
+public class When_the_spot_capacity_of_a_running_task_is_reclaimed : RetryableFailureSpecification<TaskStopped>
+{
+    protected override bool StartsBeforeFailing => true;
+
+    protected override string ExpectedReason =>
+        "The task stopped before the command ended (SpotInterruption): Your Spot Task was interrupted.";
+
+    protected override Task FailAttempt1() =>
+        Publish(Stopped(exitCode: null, stopCode: "SpotInterruption", reason: "Your Spot Task was interrupted"));
+}
+
+public class When_a_spot_interruption_ends_the_command_with_an_exit_code : RetryableFailureSpecification<TaskStopped>
+{
+    protected override bool StartsBeforeFailing => true;
+
+    protected override string ExpectedReason =>
+        "The task was interrupted (SpotInterruption) and the command exited with code 143.";
+
+    protected override Task FailAttempt1() =>
+        Publish(Stopped(exitCode: 143, stopCode: "SpotInterruption", reason: "Your Spot Task was interrupted"));
+}
+
+public class When_the_instance_of_a_running_task_receives_a_termination_notice : RetryableFailureSpecification<TaskStopped>
+{
+    protected override bool StartsBeforeFailing => true;
+
+    protected override string ExpectedReason =>
+        "The task stopped before the command ended (TerminationNotice): Instance scheduled for termination.";
+
+    protected override Task FailAttempt1() =>
+        Publish(Stopped(exitCode: null, stopCode: "TerminationNotice", reason: "Instance scheduled for termination"));
+}
+
+public class When_the_agent_fails : RetryableFailureSpecification<TaskStopped>
+{
+    protected override bool StartsBeforeFailing => true;
+
+    protected override string ExpectedReason => "The agent failed (exit code 125).";
+
+    protected override Task FailAttempt1() => Publish(Stopped(exitCode: 125));
+}
+
+public class When_the_command_exits_with_a_code_the_job_retries : RetryableFailureSpecification<TaskStopped>
+{
+    protected override IReadOnlyList<int> RetryOnExitCodes => [3, 75];
+
+    protected override bool StartsBeforeFailing => true;
+
+    protected override string ExpectedReason => "Command exited with code 75.";
+
+    protected override Task FailAttempt1() => Publish(Stopped(exitCode: 75));
+}
+
+public class When_the_launch_fails_for_a_retryable_reason : RetryableFailureSpecification<TaskLaunchFailed>
+{
+    protected override bool StartsBeforeFailing => false;
+
+    protected override string ExpectedReason => "The task could not be launched: ThrottlingException: Rate exceeded";
+
+    protected override Task FailAttempt1() => Publish(LaunchFailed(attempt: 1, retryable: true));
+}
+
+public class When_the_task_does_not_start_in_time : RetryableFailureSpecification<JobStartDeadlineReached>
+{
+    protected override bool StartsBeforeFailing => false;
+
+    protected override string ExpectedReason => "The task did not start within 60 s.";
+
+    /// <summary>No start was seen, so the launcher has to find the attempt's task itself.</summary>
+    protected override IReadOnlyList<StopTask> ExpectedStops => [new(JobId, 1, TaskId: null, "The task did not start in time.")];
+
+    protected override Task FailAttempt1() => Fire<JobStartDeadlineReached>();
+}
+
+public class When_the_retry_is_due : JobLifecycleSpecification
+{
+    private Guid attempt1StartDeadline;
+    private JobRetryScheduled retryScheduled = null!;
+
+    [SetUp]
+    public async Task The_back_off_of_attempt_2_ends()
+    {
+        await GivenAStartingJob();
+        attempt1StartDeadline = Job.StartDeadlineToken!.Value;
+        await Deliver(FailedToStart(attempt: 1));
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId), "Given: the job is queued for a retry");
+        retryScheduled = RecordedSingle<JobRetryScheduled>();
+        await Fire<JobRetryDue>();
+    }
+
+    [Test]
+    public async Task Should_launch_attempt_2()
+    {
+        Assert.That(await ConsumedBySaga<JobRetryDue>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId));
+
+        Assert.That(Recorded, Is.EqualTo(new object[]
+        {
+            new JobQueued(JobId, 1, Now),
+            new JobLaunchRequested(JobId, 1, Now),
+            retryScheduled,
+            new JobQueued(JobId, 2, Now),
+            new JobLaunchRequested(JobId, 2, Now),
+        }));
+        Assert.That(Job.Attempt, Is.EqualTo(2));
+        Assert.That(Job.TaskId, Is.Null);
+
+        Assert.That(LaunchesSoFar, Is.EqualTo(new[] { (JobId, 1), (JobId, 2) }));
+        Assert.That(PublishedSoFar<LaunchTask>()[1].Spec.Command, Is.EqualTo(new[] { "python", "train.py", "--epochs", "3" }));
+        Assert.That(PublishedSoFar<StopTask>(), Is.Empty);
+    }
+
+    [Test]
+    public async Task Should_set_the_start_deadline_of_attempt_2()
+    {
+        Assert.That(await ConsumedBySaga<JobRetryDue>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId));
+
+        Assert.That(Job.RetryToken, Is.Null);
+        var token = Job.StartDeadlineToken;
+        Assert.That(token, Is.Not.Null.And.Not.EqualTo(attempt1StartDeadline));
+        Assert.That(PendingTimers, Is.EqualTo(new[]
+        {
+            new ScheduledDelivery(token!.Value, Now + StartTimeout, new JobStartDeadlineReached(JobId, 2, token.Value)),
+        }));
+    }
+}
+
+public class When_attempt_2_succeeds : JobLifecycleSpecification
+{
+    [SetUp]
+    public async Task The_task_of_attempt_2_runs_and_exits_with_code_0()
+    {
+        await GivenAttempt2Running();
+        await Publish(Stopped(exitCode: 0, attempt: 2));
+    }
+
+    [Test]
+    public async Task Should_end_the_job_as_succeeded_with_every_event_naming_its_attempt()
+    {
+        Assert.That(await ConsumedBySaga<TaskStopped>(times: 2), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Succeeded), Is.EqualTo(JobId));
+
+        var retryAt = RecordedSingle<JobRetryScheduled>().RetryAt;
+        Assert.That(Recorded, Is.EqualTo(new object[]
+        {
+            new JobQueued(JobId, 1, Now),
+            new JobLaunchRequested(JobId, 1, Now),
+            new JobRetryScheduled(JobId, 1, 2, FailedToStartReason, retryAt, Now),
+            new JobQueued(JobId, 2, Now),
+            new JobLaunchRequested(JobId, 2, Now),
+            new JobStarted(JobId, 2, TaskIdOf(2), StartedAt),
+            new JobSucceeded(JobId, 2, 0, StoppedAt),
+        }));
+        Assert.That(TerminalEvents, Has.Count.EqualTo(1));
+        Assert.That(Job.TaskId, Is.EqualTo(TaskIdOf(2)));
+
+        Assert.That(LaunchesSoFar, Is.EqualTo(new[] { (JobId, 1), (JobId, 2) }));
+        Assert.That(PublishedSoFar<StopTask>(), Is.Empty);
+        AssertTheJobHoldsNoTimers();
+    }
+}
+
+public class When_attempt_2_fails_for_a_retryable_reason : JobLifecycleSpecification
+{
+    [SetUp]
+    public async Task The_agent_of_attempt_2_fails()
+    {
+        await GivenAttempt2Running();
+        await Publish(Stopped(exitCode: 125, attempt: 2));
+    }
+
+    [Test]
+    public async Task Should_queue_attempt_3_after_a_doubled_back_off()
+    {
+        Assert.That(await ConsumedBySaga<TaskStopped>(times: 2), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId));
+
+        var retry = PendingTimer<JobRetryDue>();
+        Assert.That(Recorded[^1], Is.EqualTo(new JobRetryScheduled(JobId, 2, 3, "The agent failed (exit code 125).", retry.DueAt, Now)));
+        Assert.That(TerminalEvents, Is.Empty);
+
+        Assert.That(retry.Message, Is.EqualTo(new JobRetryDue(JobId, 3, Job.RetryToken!.Value)));
+        Assert.That(retry.DueAt, Is.InRange(Now.AddSeconds(1), Now.AddSeconds(2)));
+        Assert.That(PendingTimers, Has.Count.EqualTo(1));
+    }
+}
+
+public class When_the_back_off_reaches_its_maximum : JobLifecycleSpecification
+{
+    protected override int MaxAttempts => 6;
+
+    [SetUp]
+    public async Task Attempts_1_to_5_cannot_be_launched()
+    {
+        await GivenAStartingJob();
+        for (var attempt = 1; attempt < 5; attempt++)
+        {
+            await Deliver(LaunchFailed(attempt));
+            await FireAndDeliver<JobRetryDue>();
+            Assert.That(Job.Attempt, Is.EqualTo(attempt + 1), "Given: the next attempt is starting");
+        }
+
+        await Publish(LaunchFailed(attempt: 5));
+    }
+
+    [Test]
+    public async Task Should_wait_between_half_and_all_of_the_maximum()
+    {
+        Assert.That(await ConsumedBySaga<TaskLaunchFailed>(times: 5), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId));
+
+        // 1 s doubled four times is 16 s, capped at 10 s.
+        var retry = PendingTimer<JobRetryDue>();
+        Assert.That(retry.Message, Is.EqualTo(new JobRetryDue(JobId, 6, Job.RetryToken!.Value)));
+        Assert.That(retry.DueAt, Is.InRange(Now.AddSeconds(5), Now.AddSeconds(10)));
+        Assert.That(
+            Recorded.OfType<JobRetryScheduled>().Select(x => (x.Attempt, x.NextAttempt)),
+            Is.EqualTo(new[] { (1, 2), (2, 3), (3, 4), (4, 5), (5, 6) }));
+    }
+}
