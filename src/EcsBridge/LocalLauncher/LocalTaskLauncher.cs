@@ -22,9 +22,16 @@ internal sealed partial class LocalTaskLauncher(
     private const string SafePath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private readonly ConcurrentDictionary<(Guid JobId, int Attempt), LocalTask> tasks = new();
     private readonly LocalLauncherOptions settings = options.Value;
+    private readonly EndedAttempts ended = new(clock);
 
     public async Task LaunchAsync(LaunchTask launch, CancellationToken cancellationToken)
     {
+        if (ended.Contains(launch.JobId, launch.Attempt))
+        {
+            LogLaunchOfEndedAttempt(launch.JobId, launch.Attempt);
+            return;
+        }
+
         var workDirectory = Path.Combine(settings.WorkRoot, $"{launch.JobId:N}-{launch.Attempt}");
         var task = new LocalTask(launch.JobId, launch.Attempt, LocalTaskEvents.NewTaskArn(), workDirectory);
         if (!tasks.TryAdd((launch.JobId, launch.Attempt), task))
@@ -57,6 +64,8 @@ internal sealed partial class LocalTaskLauncher(
     {
         if (!tasks.TryGetValue((stop.JobId, stop.Attempt), out var task) || task.Process is not { } process)
         {
+            // Its LaunchTask may still be on its way: it must not start the task any more.
+            ended.Remember(stop.JobId, stop.Attempt);
             LogStopOfUnknownTask(stop.JobId, stop.Attempt);
             return Task.CompletedTask;
         }
@@ -143,6 +152,7 @@ internal sealed partial class LocalTaskLauncher(
     private async Task FinishAsync(LocalTask task, int? exitCode, string stopCode, string reason, CancellationToken cancellationToken)
     {
         LogStopped(task.JobId, task.Attempt, exitCode, stopCode);
+        ended.Remember(task.JobId, task.Attempt);
         await intake.AcceptAsync(LocalTaskEvents.Stopped(task, clock.GetUtcNow(), exitCode, stopCode, reason), cancellationToken).ConfigureAwait(false);
         tasks.TryRemove(new KeyValuePair<(Guid, int), LocalTask>((task.JobId, task.Attempt), task));
         try
@@ -192,7 +202,10 @@ internal sealed partial class LocalTaskLauncher(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Duplicate launch of job {JobId} attempt {Attempt} ignored")]
     private partial void LogDuplicateLaunch(Guid jobId, int attempt);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Stop of job {JobId} attempt {Attempt} ignored: no such task is running here")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Launch of job {JobId} attempt {Attempt} ignored: that attempt already ended or was stopped")]
+    private partial void LogLaunchOfEndedAttempt(Guid jobId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Stop of job {JobId} attempt {Attempt}: no such task is running here; it will not be launched")]
     private partial void LogStopOfUnknownTask(Guid jobId, int attempt);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} attempt {Attempt}: {AgentLine}")]
