@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Provision what is missing, build, start a private PostgreSQL cluster, and run every test.
+# Provision what is missing, build, validate the templates, start a private PostgreSQL cluster and
+# the SQS/S3 emulator on loopback, and run every test.
 set -euo pipefail
 source "$(dirname "$0")/scripts/lib.sh"
+source "$EP_ROOT/scripts/emulator.sh"
 
 ep_provision
+ep_provision_emulator
 ep_build
+
+# The CloudFormation templates are checked offline before anything runs.
+"$EP_ROOT/scripts/validate-templates.sh"
 
 # Tests get a throwaway cluster of their own; durability settings are off because nothing here
 # must survive a crash of the machine, and they make schema creation several times faster.
@@ -12,11 +18,13 @@ test_pg="$EP_LOCAL/test-pg"
 rm -rf "$test_pg"
 cleanup() {
   trap - EXIT INT TERM
+  ep_stop_emulator
   if [ "${EP_PG_STARTED:-0}" = 1 ]; then ep_stop_postgres "$test_pg"; fi
 }
 trap cleanup EXIT INT TERM
 ep_start_postgres "$test_pg" fsync=off synchronous_commit=off full_page_writes=off
 export EP_TEST_POSTGRES="$(ep_pg_connection postgres)"
+ep_start_emulator
 export EP_CONFIGURATION
 
 mkdir -p "$EP_LOCAL"
