@@ -26,11 +26,13 @@ cat >&2 <<MSG
 
 EventPlatform is starting on $url  (Ctrl-C stops it)
 Try:
-  curl -s -X POST $url/jobs -H 'Content-Type: application/json' -d '{"command": ["sh","-c","echo hi"], "timeoutSeconds": 60}'
+  curl -s -X POST $url/jobs -H 'X-Api-Key: ep-dev-key' -H 'Content-Type: application/json' -d '{"command": ["sh","-c","echo hi"], "timeoutSeconds": 60}'
   EP_URL=$url ./ep submit --wait -- sh -c 'echo hello'
 
 MSG
 
+# The Embedded environment ships the documented development key ep-dev-key (src/Api/appsettings.Embedded.json).
+ASPNETCORE_ENVIRONMENT=Embedded \
 ConnectionStrings__Postgres="$(ep_pg_connection eventplatform)" \
 LocalLauncher__WorkRoot="$EP_LOCAL/tasks" \
   dotnet "$EP_HOST_DLL" --urls "$url" --contentRoot "$EP_ROOT/src/Api" &

@@ -1,3 +1,4 @@
+using EventPlatform.Api.Auth;
 using EventPlatform.Api.Hosting;
 using EventPlatform.Api.Jobs;
 using EventPlatform.EcsBridge;
@@ -8,6 +9,7 @@ using MassTransit;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddPlatformDefaults();
+builder.AddApiKeyAuth();
 builder.Services.AddEventStore(builder.Configuration);
 builder.Services.AddSagas(builder.Configuration);
 builder.Services.AddEcsBridge(builder.Configuration);

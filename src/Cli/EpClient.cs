@@ -19,7 +19,13 @@ internal sealed class EpClient(HttpClient http) : IDisposable
             throw new EpException($"EP_URL '{url}' is not an absolute URL.");
         }
 
-        return new EpClient(new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) });
+        var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (Environment.GetEnvironmentVariable("EP_API_KEY") is { Length: > 0 } apiKey)
+        {
+            http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        }
+
+        return new EpClient(http);
     }
 
     public Task<JsonElement> SubmitAsync(object job, CancellationToken cancellationToken) =>

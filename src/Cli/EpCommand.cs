@@ -11,7 +11,9 @@ internal static class EpCommand
     public static RootCommand Create(Func<EpClient> clientFactory, TextWriter output, TextWriter error)
     {
         var context = new CliContext(clientFactory, output, error);
-        return new RootCommand("ep: submit and follow jobs on an EventPlatform server (EP_URL, default " + EpClient.DefaultUrl + ").")
+        return new RootCommand(
+            "ep: submit and follow jobs on an EventPlatform server. EP_URL picks the server (default "
+            + EpClient.DefaultUrl + "), EP_API_KEY your API key.")
         {
             SubmitCommand.Create(context),
             StatusCommand.Create(context),

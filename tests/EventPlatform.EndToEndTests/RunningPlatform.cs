@@ -13,8 +13,19 @@ namespace EventPlatform.EndToEndTests;
 internal sealed class RunningPlatform : IAsyncDisposable
 {
     /// <summary>Timers short enough for tests, long enough for a busy two-core machine.</summary>
+    public const string AliceKey = "alice-key";
+    public const string BobKey = "bob-key";
+    public const string AdminKey = "admin-key";
+
     private static readonly Dictionary<string, string> TestSettings = new()
     {
+        ["Auth__ApiKeys__0__Key"] = AliceKey,
+        ["Auth__ApiKeys__0__User"] = "alice",
+        ["Auth__ApiKeys__1__Key"] = BobKey,
+        ["Auth__ApiKeys__1__User"] = "bob",
+        ["Auth__ApiKeys__2__Key"] = AdminKey,
+        ["Auth__ApiKeys__2__User"] = "root",
+        ["Auth__ApiKeys__2__Admin"] = "true",
         ["LocalLauncher__StopGrace"] = "00:00:02",
         ["JobLifecycle__RunDeadlineGrace"] = "00:00:01",
         ["JobLifecycle__RetryBackoffBase"] = "00:00:00.200",
@@ -35,12 +46,25 @@ internal sealed class RunningPlatform : IAsyncDisposable
         this.workRoot = workRoot;
         this.settings = settings;
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
-        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Http = ClientFor(AliceKey);
     }
 
     public Uri BaseAddress { get; }
 
+    /// <summary>Calls as alice.</summary>
     public HttpClient Http { get; }
+
+    /// <summary>A client calling with <paramref name="apiKey"/>, or with no key at all.</summary>
+    public HttpClient ClientFor(string? apiKey)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        }
+
+        return client;
+    }
 
     public string Output
     {

@@ -62,6 +62,15 @@ public sealed class When_the_ep_cli_drives_the_platform : PlatformFixture
     }
 
     [Test]
+    public async Task Should_say_in_one_line_when_the_api_key_is_wrong()
+    {
+        var run = await EpAsAsync("not-a-key", Platform.BaseAddress.ToString(), "status", Guid.CreateVersion7().ToString());
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Error.Trim(), Is.EqualTo("ep: 401 Unauthorized: The X-Api-Key header names no known API key."));
+    }
+
+    [Test]
     public async Task Should_report_an_unknown_job_as_not_found()
     {
         var unknown = Guid.CreateVersion7().ToString();
@@ -71,7 +80,10 @@ public sealed class When_the_ep_cli_drives_the_platform : PlatformFixture
         Assert.That(run.Error, Does.Contain("404").And.Contain(unknown));
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> EpAsync(string url, params string[] arguments)
+    private static Task<(int ExitCode, string Output, string Error)> EpAsync(string url, params string[] arguments) =>
+        EpAsAsync(RunningPlatform.AliceKey, url, arguments);
+
+    private static async Task<(int ExitCode, string Output, string Error)> EpAsAsync(string apiKey, string url, params string[] arguments)
     {
         var startInfo = new ProcessStartInfo("dotnet")
         {
@@ -86,6 +98,7 @@ public sealed class When_the_ep_cli_drives_the_platform : PlatformFixture
         }
 
         startInfo.Environment["EP_URL"] = url;
+        startInfo.Environment["EP_API_KEY"] = apiKey;
         using var process = Process.Start(startInfo)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

@@ -8,7 +8,7 @@ internal static class Health
 {
     /// <summary>Mapped in every environment: ECS and load balancers probe it.</summary>
     public static void MapHealth(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteReportAsync });
+        endpoints.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteReportAsync }).AllowAnonymous();
 
     private static Task WriteReportAsync(HttpContext context, HealthReport report)
     {

@@ -31,6 +31,8 @@ internal static class PlatformDefaults
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapHealth();
     }
 

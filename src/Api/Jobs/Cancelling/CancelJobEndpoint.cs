@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using System.Text.Json;
+using EventPlatform.Api.Auth;
 using EventPlatform.Api.Jobs.Reading;
 using EventPlatform.Contracts.Jobs;
 using EventPlatform.Projections.JobStatus;
@@ -20,6 +22,7 @@ internal static class CancelJobEndpoint
     public static async Task<Results<Accepted<CancelJobResponse>, ProblemHttpResult, ValidationProblem>> HandleAsync(
         Guid jobId,
         HttpRequest request,
+        ClaimsPrincipal user,
         IQuerySession session,
         IPublishEndpoint bus,
         CancellationToken cancellationToken)
@@ -30,8 +33,9 @@ internal static class CancelJobEndpoint
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = [error] });
         }
 
+        var caller = Caller.From(user);
         var view = await session.LoadAsync<JobStatusView>(jobId, cancellationToken).ConfigureAwait(false);
-        if (view is null)
+        if (view is null || !caller.CanSee(view.UserId))
         {
             return JobNotFound.Problem(jobId);
         }
@@ -46,7 +50,7 @@ internal static class CancelJobEndpoint
 
         if (view.State != JobPhase.Cancelled)
         {
-            await bus.Publish(new CancelJob(jobId, Callers.Anonymous, reason), cancellationToken).ConfigureAwait(false);
+            await bus.Publish(new CancelJob(jobId, caller.UserId, reason), cancellationToken).ConfigureAwait(false);
         }
 
         var statusUrl = $"/jobs/{jobId}";

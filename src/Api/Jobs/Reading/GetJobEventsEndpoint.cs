@@ -1,4 +1,7 @@
+using System.Security.Claims;
 using System.Text.Json;
+using EventPlatform.Api.Auth;
+using EventPlatform.Contracts.Jobs;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
@@ -9,10 +12,10 @@ namespace EventPlatform.Api.Jobs.Reading;
 internal static class GetJobEventsEndpoint
 {
     public static async Task<Results<Ok<IReadOnlyList<JobEventResponse>>, ProblemHttpResult>> HandleAsync(
-        Guid jobId, IQuerySession session, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+        Guid jobId, ClaimsPrincipal user, IQuerySession session, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
         var stream = await session.Events.FetchStreamAsync(jobId, token: cancellationToken).ConfigureAwait(false);
-        if (stream.Count == 0)
+        if (stream.Count == 0 || stream[0].Data is not JobSubmitted submitted || !Caller.From(user).CanSee(submitted.UserId))
         {
             return JobNotFound.Problem(jobId);
         }

@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using System.Text.Json;
+using EventPlatform.Api.Auth;
 using EventPlatform.Contracts.Jobs;
 using Marten;
 using EventPlatform.Sagas.Jobs;
@@ -13,6 +15,7 @@ internal static class SubmitJobEndpoint
 
     public static async Task<Results<Accepted<SubmitJobResponse>, ValidationProblem>> HandleAsync(
         HttpRequest request,
+        ClaimsPrincipal user,
         IDocumentSession session,
         IPublishEndpoint bus,
         IOptions<JobLifecycleOptions> lifecycle,
@@ -37,7 +40,7 @@ internal static class SubmitJobEndpoint
             return TypedResults.ValidationProblem(errors);
         }
 
-        var submitted = new JobSubmitted(Guid.CreateVersion7(), Callers.Anonymous, spec, clock.GetUtcNow());
+        var submitted = new JobSubmitted(Guid.CreateVersion7(), Caller.From(user).UserId, spec, clock.GetUtcNow());
         var conversationId = Guid.CreateVersion7();
         JobSubmission.Stage(session, submitted, conversationId, lifecycle.Value.SubmissionRecoveryDelay);
         await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
