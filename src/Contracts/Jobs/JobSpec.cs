@@ -14,4 +14,6 @@ public sealed record JobSpec(
 
     /// <summary>Exit codes of the job's own command that also earn another attempt; by default none do.</summary>
     public IReadOnlyList<int> RetryOnExitCodes { get; init; } = [];
+
+    public JobLimits Limits { get; init; } = JobLimits.Default;
 }

@@ -1,3 +1,4 @@
+using EventPlatform.Contracts.Jobs;
 using EventPlatform.Projections.JobStatus;
 
 namespace EventPlatform.Api.Jobs.Reading;
@@ -18,7 +19,8 @@ internal sealed record JobResponse(
     int MaxAttempts,
     IReadOnlyList<int> RetryOnExitCodes,
     DateTimeOffset? RetryAt,
-    DateTimeOffset? CancelRequestedAt)
+    DateTimeOffset? CancelRequestedAt,
+    JobLimits Limits)
 {
     public static JobResponse From(JobStatusView view) => new(
         view.Id,
@@ -36,5 +38,6 @@ internal sealed record JobResponse(
         view.Spec.MaxAttempts,
         view.Spec.RetryOnExitCodes,
         view.RetryAt,
-        view.CancelRequestedAt);
+        view.CancelRequestedAt,
+        view.Spec.Limits);
 }

@@ -30,8 +30,9 @@ internal static class SubmitJobRequest
         var env = ReadEnv(body, errors);
         var maxAttempts = ReadMaxAttempts(body, errors);
         var retryOnExitCodes = ReadRetryOnExitCodes(body, errors);
+        var limits = ReadLimits(body, errors);
         return errors.Count == 0
-            ? (new JobSpec(command!, timeout, priority, env!) { MaxAttempts = maxAttempts, RetryOnExitCodes = retryOnExitCodes! }, errors)
+            ? (new JobSpec(command!, timeout, priority, env!) { MaxAttempts = maxAttempts, RetryOnExitCodes = retryOnExitCodes!, Limits = limits! }, errors)
             : (null, errors);
     }
 
@@ -122,6 +123,45 @@ internal static class SubmitJobRequest
         }
 
         errors["retryOnExitCodes"] = [$"retryOnExitCodes must be an array of at most {MaxRetryExitCodes} exit codes from 1 to 255."];
+        return null;
+    }
+
+    /// <summary>Each limit is optional; the ranges are what a Fargate task and a local sandbox can honour.</summary>
+    private static JobLimits? ReadLimits(JsonElement body, Dictionary<string, string[]> errors)
+    {
+        if (!body.TryGetProperty("limits", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return JobLimits.Default;
+        }
+
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            errors["limits"] = ["limits must be an object such as {\"cpu\": 512, \"memoryMiB\": 1024}."];
+            return null;
+        }
+
+        var limits = JobLimits.Default;
+        limits = ReadLimit(value, "cpu", 128, 16_384, errors) is { } cpu ? limits with { Cpu = cpu } : limits;
+        limits = ReadLimit(value, "memoryMiB", 64, 122_880, errors) is { } memory ? limits with { MemoryMiB = memory } : limits;
+        limits = ReadLimit(value, "cpuSeconds", 1, 86_400, errors) is { } cpuSeconds ? limits with { CpuSeconds = cpuSeconds } : limits;
+        limits = ReadLimit(value, "maxProcesses", 1, 32_768, errors) is { } processes ? limits with { MaxProcesses = processes } : limits;
+        limits = ReadLimit(value, "maxOpenFiles", 16, 65_536, errors) is { } files ? limits with { MaxOpenFiles = files } : limits;
+        return limits;
+    }
+
+    private static int? ReadLimit(JsonElement limits, string name, int min, int max, Dictionary<string, string[]> errors)
+    {
+        if (!limits.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) && number >= min && number <= max)
+        {
+            return number;
+        }
+
+        errors[$"limits.{name}"] = [$"limits.{name} must be a whole number from {min} to {max}."];
         return null;
     }
 

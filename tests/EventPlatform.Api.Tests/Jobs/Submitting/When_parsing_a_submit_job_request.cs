@@ -207,6 +207,28 @@ public class When_parsing_a_submit_job_request
             "retryOnExitCodes",
             "retryOnExitCodes must be an array of at most 32 exit codes from 1 to 255.");
 
+    [Test]
+    public void Should_default_the_limits_and_read_the_ones_given()
+    {
+        var defaults = ParseValid("""{ "command": ["true"] }""").Limits;
+        var given = ParseValid("""{ "command": ["true"], "limits": { "cpu": 1024, "memoryMiB": 2048, "cpuSeconds": 30, "maxProcesses": 64, "maxOpenFiles": 256 } }""").Limits;
+
+        Assert.That(defaults, Is.EqualTo(JobLimits.Default));
+        Assert.That(given, Is.EqualTo(new JobLimits { Cpu = 1024, MemoryMiB = 2048, CpuSeconds = 30, MaxProcesses = 64, MaxOpenFiles = 256 }));
+    }
+
+    [TestCase("memoryMiB", "63", "limits.memoryMiB must be a whole number from 64 to 122880.")]
+    [TestCase("cpu", "\"1\"", "limits.cpu must be a whole number from 128 to 16384.")]
+    [TestCase("maxProcesses", "0", "limits.maxProcesses must be a whole number from 1 to 32768.")]
+    [TestCase("cpuSeconds", "1.5", "limits.cpuSeconds must be a whole number from 1 to 86400.")]
+    [TestCase("maxOpenFiles", "8", "limits.maxOpenFiles must be a whole number from 16 to 65536.")]
+    public void Should_name_the_limit_that_is_out_of_range(string limit, string value, string message) =>
+        AssertOnlyError($$"""{ "command": ["true"], "limits": { "{{limit}}": {{value}} } }""", $"limits.{limit}", message);
+
+    [Test]
+    public void Should_reject_limits_that_are_not_an_object() =>
+        AssertOnlyError("""{ "command": ["true"], "limits": 512 }""", "limits", "limits must be an object such as {\"cpu\": 512, \"memoryMiB\": 1024}.");
+
     private static void AssertOnlyError(string body, string field, string message)
     {
         var (spec, errors) = Parse(body);
