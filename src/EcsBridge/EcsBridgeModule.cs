@@ -1,4 +1,6 @@
+using EventPlatform.EcsBridge.Ecs;
 using EventPlatform.EcsBridge.LocalLauncher;
+using EventPlatform.EcsBridge.Sqs;
 using EventPlatform.EcsBridge.TaskEvents;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
@@ -9,12 +11,37 @@ namespace EventPlatform.EcsBridge;
 
 public static class EcsBridgeModule
 {
+    /// <summary>
+    /// Where tasks run: <c>EcsBridge:Launcher</c> = <c>Local</c> (child processes of this host, the
+    /// embedded default) or <c>Ecs</c> (Fargate, section <c>Ecs</c>). Task state changes arrive from
+    /// the local launcher, or from the SQS queue an EventBridge rule fills when
+    /// <c>TaskEventsQueue:QueueUrl</c> is set.
+    /// </summary>
     public static IServiceCollection AddEcsBridge(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<LocalLauncherOptions>().Bind(configuration.GetSection(LocalLauncherOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<TaskEventIntake>();
-        services.AddSingleton<ITaskLauncher, LocalTaskLauncher>();
+
+        var launcher = configuration["EcsBridge:Launcher"] ?? "Local";
+        if (string.Equals(launcher, "Ecs", StringComparison.OrdinalIgnoreCase))
+        {
+            services.AddEcsTaskLauncher(configuration);
+        }
+        else if (string.Equals(launcher, "Local", StringComparison.OrdinalIgnoreCase))
+        {
+            services.AddOptions<LocalLauncherOptions>().Bind(configuration.GetSection(LocalLauncherOptions.Section));
+            services.AddSingleton<ITaskLauncher, LocalTaskLauncher>();
+        }
+        else
+        {
+            throw new InvalidOperationException($"EcsBridge:Launcher '{launcher}' is neither Local nor Ecs.");
+        }
+
+        if (!string.IsNullOrEmpty(configuration[$"{SqsIntakeOptions.Section}:QueueUrl"]))
+        {
+            services.AddSqsTaskEventIntake(configuration);
+        }
+
         return services;
     }
 

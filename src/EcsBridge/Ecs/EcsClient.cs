@@ -1,0 +1,358 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Amazon.Runtime;
+using EventPlatform.EcsBridge.TaskEvents;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EventPlatform.EcsBridge.Ecs;
+
+/// <summary>
+/// The four ECS calls the bridge makes, over HTTP with SigV4 (there is no AWSSDK.ECS here,
+/// ADR 7). Throttling, 5xx and network errors are retried with backoff and jitter; RunTask
+/// is paced by a token bucket and made idempotent per job attempt with a client token, so a
+/// retried or redelivered launch never starts a second task.
+/// </summary>
+internal sealed partial class EcsClient : IDisposable
+{
+    public const string HttpClientName = "ecs";
+    public const string JobIdTag = "eventplatform:job-id";
+    public const string AttemptTag = "eventplatform:attempt";
+    public const string ArtifactsBucketVariable = "EP_ARTIFACTS_BUCKET";
+    public const string ArtifactsPrefixVariable = "EP_ARTIFACTS_PREFIX";
+
+    /// <summary>StopTask refuses a longer reason.</summary>
+    public const int MaxStopReasonLength = 255;
+
+    /// <summary>DescribeTasks takes at most this many tasks per call.</summary>
+    private const int DescribeBatchSize = 100;
+
+    private static readonly string[] ReservedVariables =
+    [
+        TaskEnvironment.JobId,
+        TaskEnvironment.Attempt,
+        TaskEnvironment.StopGraceSeconds,
+        ArtifactsBucketVariable,
+        ArtifactsPrefixVariable,
+    ];
+
+    private readonly HttpClient http;
+    private readonly EcsOptions settings;
+    private readonly AwsCredentialSource credentials;
+    private readonly TimeProvider clock;
+    private readonly ILogger<EcsClient> logger;
+    private readonly EcsRequestSigner signer;
+    private readonly LaunchPacer pacer;
+    private readonly Uri endpoint;
+
+    public EcsClient(
+        HttpClient http,
+        IOptions<EcsOptions> options,
+        AwsCredentialSource credentials,
+        TimeProvider clock,
+        ILogger<EcsClient> logger)
+    {
+        this.http = http;
+        settings = options.Value;
+        this.credentials = credentials;
+        this.clock = clock;
+        this.logger = logger;
+        signer = new EcsRequestSigner(settings.Region);
+        pacer = new LaunchPacer(settings.LaunchBurst, settings.LaunchesPerSecond);
+        endpoint = settings.ResolveEndpoint();
+    }
+
+    public async Task<RunTaskResult> RunTaskAsync(TaskRun run, CancellationToken cancellationToken)
+    {
+        var outcome = await CallAsync(
+            "RunTask",
+            BuildRunTask(run),
+            EcsApiJson.Default.RunTaskRequest,
+            EcsApiJson.Default.RunTaskResponse,
+            paced: true,
+            cancellationToken).ConfigureAwait(false);
+
+        if (outcome.Error is { } error)
+        {
+            var why = error.IsThrottling ? "RunTask was still throttled after its retries" : "RunTask failed";
+            return RunTaskResult.Failed(error.Retryable, $"{why}: {error}");
+        }
+
+        var response = outcome.Value!;
+        if (response.Failures is [var failure, ..])
+        {
+            return RunTaskResult.Failed(
+                IsRetryableFailure(failure.Reason),
+                $"ECS could not start the task: {failure.Reason}{(failure.Detail is { Length: > 0 } detail ? $" ({detail})" : string.Empty)}");
+        }
+
+        return response.Tasks is [{ TaskArn: { } taskArn }, ..]
+            ? RunTaskResult.Started(taskArn)
+            : RunTaskResult.Failed(retryable: true, "RunTask answered with neither a task nor a failure.");
+    }
+
+    /// <summary>Asks ECS to stop a task (ARN or id); stopping a stopped task is not an error.</summary>
+    public async Task StopTaskAsync(string task, string reason, CancellationToken cancellationToken)
+    {
+        var request = new StopTaskRequest(
+            settings.Cluster,
+            task,
+            reason.Length <= MaxStopReasonLength ? reason : reason[..MaxStopReasonLength]);
+        var outcome = await CallAsync(
+            "StopTask", request, EcsApiJson.Default.StopTaskRequest, EcsApiJson.Default.StopTaskResponse, paced: false, cancellationToken)
+            .ConfigureAwait(false);
+        if (outcome.Error is { } error)
+        {
+            throw new EcsCallException("StopTask", error);
+        }
+    }
+
+    public async Task<DescribeTasksResult> DescribeTasksAsync(IReadOnlyCollection<string> tasks, CancellationToken cancellationToken)
+    {
+        var found = new List<EcsTaskStatus>();
+        var failures = new List<Failure>();
+        foreach (var batch in tasks.Chunk(DescribeBatchSize))
+        {
+            var outcome = await CallAsync(
+                "DescribeTasks",
+                new DescribeTasksRequest(settings.Cluster, batch, ["TAGS"]),
+                EcsApiJson.Default.DescribeTasksRequest,
+                EcsApiJson.Default.DescribeTasksResponse,
+                paced: false,
+                cancellationToken).ConfigureAwait(false);
+            if (outcome.Error is { } error)
+            {
+                throw new EcsCallException("DescribeTasks", error);
+            }
+
+            found.AddRange(outcome.Value!.Tasks?.Where(t => t.TaskArn is not null).Select(ToStatus) ?? []);
+            failures.AddRange(outcome.Value.Failures ?? []);
+        }
+
+        return new DescribeTasksResult(found, failures);
+    }
+
+    /// <summary>The tasks of a job that ECS still means to run (PENDING or RUNNING), by <c>startedBy</c>.</summary>
+    public async Task<IReadOnlyList<string>> ListLiveTasksAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        var arns = new List<string>();
+        string? nextToken = null;
+        do
+        {
+            var outcome = await CallAsync(
+                "ListTasks",
+                new ListTasksRequest(settings.Cluster, jobId.ToString(), "RUNNING", nextToken),
+                EcsApiJson.Default.ListTasksRequest,
+                EcsApiJson.Default.ListTasksResponse,
+                paced: false,
+                cancellationToken).ConfigureAwait(false);
+            if (outcome.Error is { } error)
+            {
+                throw new EcsCallException("ListTasks", error);
+            }
+
+            arns.AddRange(outcome.Value!.TaskArns ?? []);
+            nextToken = outcome.Value.NextToken;
+        }
+        while (nextToken is not null);
+
+        return arns;
+    }
+
+    public void Dispose() => pacer.Dispose();
+
+    /// <summary>
+    /// Capacity (RESOURCE:*), an agent or placement hiccup, or a reason we do not know may pass;
+    /// a task definition or cluster that is missing or inactive will not. Unknown reasons count
+    /// as retryable because the job's retries are bounded, while failing a job over a passing
+    /// condition is not undone.
+    /// </summary>
+    internal static bool IsRetryableFailure(string? reason) =>
+        reason is null
+        || !(reason.StartsWith("MISSING", StringComparison.Ordinal)
+            || reason.StartsWith("INACTIVE", StringComparison.Ordinal)
+            || reason.StartsWith("ATTRIBUTE", StringComparison.Ordinal));
+
+    internal RunTaskRequest BuildRunTask(TaskRun run)
+    {
+        var attempt = run.Attempt.ToString(CultureInfo.InvariantCulture);
+        var jobId = run.JobId.ToString();
+        var ours = new List<EnvironmentVariable>
+        {
+            new(TaskEnvironment.JobId, jobId),
+            new(TaskEnvironment.Attempt, attempt),
+            new(TaskEnvironment.StopGraceSeconds, ((int)settings.StopGrace.TotalSeconds).ToString(CultureInfo.InvariantCulture)),
+            new(ArtifactsBucketVariable, settings.ArtifactsBucket),
+            new(ArtifactsPrefixVariable, ArtifactsPrefix(run.JobId, run.Attempt)),
+        };
+
+        // Sorted, so a redelivered launch sends the same parameters with the same client token
+        // (ECS answers ConflictException otherwise); the platform's own variables win.
+        var environment = run.Environment
+            .Where(e => !ReservedVariables.Contains(e.Key, StringComparer.Ordinal))
+            .OrderBy(e => e.Key, StringComparer.Ordinal)
+            .Select(e => new EnvironmentVariable(e.Key, e.Value))
+            .Concat(ours)
+            .ToList();
+
+        return new RunTaskRequest(
+            Cluster: settings.Cluster,
+            TaskDefinition: settings.TaskDefinition,
+            LaunchType: "FARGATE",
+            Count: 1,
+            StartedBy: jobId,
+            ClientToken: $"{run.JobId:N}-{attempt}",
+            NetworkConfiguration: new NetworkConfiguration(
+                new AwsVpcConfiguration([.. settings.Subnets], [.. settings.SecurityGroups], AssignPublicIp: "DISABLED")),
+            Overrides: new TaskOverride(
+                [new ContainerOverride(TaskEnvironment.JobContainerName, run.Command, environment)],
+                run.Cpu,
+                run.Memory),
+            Tags: [new Tag(JobIdTag, jobId), new Tag(AttemptTag, attempt)]);
+    }
+
+    internal string ArtifactsPrefix(Guid jobId, int attempt)
+    {
+        var root = settings.ArtifactsPrefix.Length == 0 || settings.ArtifactsPrefix.EndsWith('/')
+            ? settings.ArtifactsPrefix
+            : settings.ArtifactsPrefix + "/";
+        return string.Create(CultureInfo.InvariantCulture, $"{root}jobs/{jobId}/attempt-{attempt}/");
+    }
+
+    private static EcsTaskStatus ToStatus(EcsTask task)
+    {
+        var attemptTag = task.Tags?.FirstOrDefault(t => t.Key == AttemptTag)?.Value;
+        var jobContainer = task.Containers?.FirstOrDefault(c => c.Name == TaskEnvironment.JobContainerName)
+            ?? task.Containers?.FirstOrDefault();
+        return new EcsTaskStatus(
+            task.TaskArn!,
+            task.LastStatus,
+            task.DesiredStatus,
+            task.StartedBy,
+            int.TryParse(attemptTag, NumberStyles.Integer, CultureInfo.InvariantCulture, out var attempt) ? attempt : null,
+            task.StopCode,
+            task.StoppedReason,
+            jobContainer?.ExitCode,
+            FromEpochSeconds(task.StartedAt),
+            FromEpochSeconds(task.StoppedAt));
+    }
+
+    private static DateTimeOffset? FromEpochSeconds(double? seconds) =>
+        seconds is { } value ? DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(value * 1000)) : null;
+
+    private async Task<CallOutcome<TResponse>> CallAsync<TRequest, TResponse>(
+        string operation,
+        TRequest request,
+        JsonTypeInfo<TRequest> requestType,
+        JsonTypeInfo<TResponse> responseType,
+        bool paced,
+        CancellationToken cancellationToken)
+        where TResponse : class
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(request, requestType);
+        for (var attempt = 1; ; attempt++)
+        {
+            if (paced)
+            {
+                // A retry is another call against the same ECS limit, so it waits its turn too.
+                await pacer.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var outcome = await SendAsync(operation, body, responseType, cancellationToken).ConfigureAwait(false);
+            if (outcome.Error is not { Retryable: true } error)
+            {
+                return outcome;
+            }
+
+            if (attempt >= settings.MaxAttempts)
+            {
+                LogGaveUp(operation, attempt, error.ToString());
+                return outcome;
+            }
+
+            var delay = Backoff(attempt);
+            LogRetrying(operation, error.ToString(), attempt, delay.TotalMilliseconds);
+            await Task.Delay(delay, clock, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<CallOutcome<TResponse>> SendAsync<TResponse>(
+        string operation, byte[] body, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
+        where TResponse : class
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(settings.RequestTimeout);
+        try
+        {
+            ImmutableCredentials identity;
+            try
+            {
+                identity = await credentials.GetAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (AmazonClientException ex)
+            {
+                return new(null, EcsError.NoCredentials(ex.Message));
+            }
+
+            using var message = new HttpRequestMessage(HttpMethod.Post, endpoint);
+            message.Content = new ByteArrayContent(body);
+            foreach (var (name, value) in signer.Sign(endpoint, operation, body, identity, clock.GetUtcNow().UtcDateTime))
+            {
+                if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
+                {
+                    message.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(value);
+                }
+                else
+                {
+                    message.Headers.TryAddWithoutValidation(name, value);
+                }
+            }
+
+            using var response = await http.SendAsync(message, timeout.Token).ConfigureAwait(false);
+            var content = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                return new(null, EcsError.FromResponse((int)response.StatusCode, content, response.Headers));
+            }
+
+            try
+            {
+                return JsonSerializer.Deserialize(content, responseType) is { } value
+                    ? new(value, null)
+                    : new(null, EcsError.MalformedResponse($"{operation} answered with an empty body."));
+            }
+            catch (JsonException ex)
+            {
+                return new(null, EcsError.MalformedResponse($"{operation} answered with unreadable JSON: {ex.Message}"));
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new(null, EcsError.Timeout(settings.RequestTimeout));
+        }
+        catch (HttpRequestException ex)
+        {
+            return new(null, EcsError.Network(ex.Message));
+        }
+    }
+
+    /// <summary>Exponential, capped, with the upper half jittered so that retries do not march in step.</summary>
+    private TimeSpan Backoff(int attempt)
+    {
+        var ceiling = Math.Min(
+            settings.RetryMaxDelay.TotalMilliseconds,
+            settings.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1));
+        return TimeSpan.FromMilliseconds((ceiling / 2) + (Random.Shared.NextDouble() * ceiling / 2));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "ECS {Operation} failed ({Error}), try {Attempt}; retrying in {DelayMs:0} ms")]
+    private partial void LogRetrying(string operation, string error, int attempt, double delayMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ECS {Operation} failed after {Attempts} tries: {Error}")]
+    private partial void LogGaveUp(string operation, int attempts, string error);
+
+    private sealed record CallOutcome<T>(T? Value, EcsError? Error)
+        where T : class;
+}

@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EventPlatform.EcsBridge.Ecs;
+
+public static class EcsLauncherRegistration
+{
+    /// <summary>
+    /// Runs tasks on ECS Fargate: binds the "Ecs" section, and makes the ECS launcher the
+    /// <c>ITaskLauncher</c>, replacing one registered before (call it after <c>AddEcsBridge</c>).
+    /// Credentials come from AWSSDK.Core's default chain on first use.
+    /// </summary>
+    public static IServiceCollection AddEcsTaskLauncher(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<EcsOptions>()
+            .Bind(configuration.GetSection(EcsOptions.Section))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Region), "Ecs:Region is required.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Cluster), "Ecs:Cluster is required.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.TaskDefinition), "Ecs:TaskDefinition is required.")
+            .Validate(o => o.Subnets.Count > 0, "Ecs:Subnets needs at least one subnet.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.ArtifactsBucket), "Ecs:ArtifactsBucket is required.")
+            .Validate(o => o.LaunchBurst >= 1 && o.LaunchesPerSecond > 0, "Ecs:LaunchBurst must be at least 1 and Ecs:LaunchesPerSecond above 0.")
+            .Validate(o => o.MaxAttempts >= 1, "Ecs:MaxAttempts must be at least 1.")
+            .ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(_ => AwsCredentialSource.DefaultChain());
+
+        // One long-lived handler whose connections are recycled, rather than handler rotation:
+        // the client is a singleton (it owns the launch bucket) and must still follow DNS.
+        services.AddHttpClient(EcsClient.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
+
+        services.TryAddSingleton(provider => new EcsClient(
+            provider.GetRequiredService<IHttpClientFactory>().CreateClient(EcsClient.HttpClientName),
+            provider.GetRequiredService<IOptions<EcsOptions>>(),
+            provider.GetRequiredService<AwsCredentialSource>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<EcsClient>>()));
+
+        services.RemoveAll<ITaskLauncher>();
+        services.AddSingleton<ITaskLauncher, EcsTaskLauncher>();
+        return services;
+    }
+}
