@@ -1,3 +1,4 @@
+using EventPlatform.Sagas.Admission;
 using EventPlatform.Sagas.Jobs;
 using EventPlatform.Sagas.Persistence;
 using EventPlatform.Sagas.Scheduling;
@@ -16,12 +17,20 @@ public static class SagasModule
         services.AddOptions<JobLifecycleOptions>().Bind(configuration.GetSection(JobLifecycleOptions.Section));
         services.AddOptions<SchedulerOptions>().Bind(configuration.GetSection(SchedulerOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
-        services.ConfigureMarten(options => options.AddScheduledMessages());
+        services.AddOptions<AdmissionOptions>().Bind(configuration.GetSection(AdmissionOptions.Section));
+        services.AddSingleton<AdmissionSignal>();
+        services.ConfigureMarten(options => options.AddScheduledMessages().AddAdmission());
 
         var scheduler = configuration.GetSection(SchedulerOptions.Section).Get<SchedulerOptions>() ?? new SchedulerOptions();
         if (scheduler.RunDispatcher)
         {
             services.AddHostedService<ScheduledMessageDispatcher>();
+        }
+
+        var admission = configuration.GetSection(AdmissionOptions.Section).Get<AdmissionOptions>() ?? new AdmissionOptions();
+        if (admission.RunController)
+        {
+            services.AddHostedService<AdmissionController>();
         }
 
         return services;
@@ -30,6 +39,7 @@ public static class SagasModule
     public static IBusRegistrationConfigurator AddSagaConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddSagaStateMachine<Jobs.JobStateMachine, JobState, JobStateMachineDefinition>().EventSourcedMartenRepository();
+        bus.AddConsumeObserver<AdmissionWakeUp>();
         return bus;
     }
 }

@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using EventPlatform.Contracts.Jobs;
+using EventPlatform.Sagas.Admission;
 using EventPlatform.Sagas.Persistence;
+using Marten;
 using EventPlatform.Sagas.Scheduling;
 using MassTransit;
 
@@ -47,6 +49,13 @@ public sealed class JobState : SagaStateMachineInstance, IEventSourcedSaga
 
     public Guid? RetryToken { get; set; }
 
+    /// <summary>When the job first joined the line; a retried attempt keeps its place by it.</summary>
+    public DateTimeOffset QueuedAt { get; set; }
+
+    /// <summary>What this transition does to the job's place in line or its slot (the last call wins).</summary>
+    [JsonIgnore]
+    public AdmissionChange Admission { get; private set; }
+
     [JsonIgnore]
     public IReadOnlyList<object> UncommittedEvents => uncommittedEvents;
 
@@ -65,9 +74,33 @@ public sealed class JobState : SagaStateMachineInstance, IEventSourcedSaga
         StartDeadlineToken = RunDeadlineToken = StopDeadlineToken = RetryToken = null;
     }
 
+    public void JoinLine() => Admission = AdmissionChange.Enqueue;
+
+    public void TakeUpAdmission() => Admission = AdmissionChange.Acknowledge;
+
+    /// <summary>Leaves the line and frees the slot, whichever the job holds.</summary>
+    public void LeaveAdmission() => Admission = AdmissionChange.Release;
+
+    public void StageWrites(IDocumentSession session)
+    {
+        switch (Admission)
+        {
+            case AdmissionChange.Enqueue:
+                session.QueueEnqueue(CorrelationId, UserId, Spec!.Priority, Attempt, QueuedAt);
+                break;
+            case AdmissionChange.Acknowledge:
+                session.QueueAcknowledge(CorrelationId);
+                break;
+            case AdmissionChange.Release:
+                session.QueueRelease(CorrelationId);
+                break;
+        }
+    }
+
     public void MarkCommitted()
     {
         uncommittedEvents.Clear();
         Timers.Clear();
+        Admission = AdmissionChange.None;
     }
 }

@@ -34,13 +34,13 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
         Event(() => RunDeadline, x => ForExistingJob(x, m => m.JobId));
         Event(() => StopDeadline, x => ForExistingJob(x, m => m.JobId));
         Event(() => RetryDue, x => ForExistingJob(x, m => m.JobId));
+        Event(() => Admitted, x => ForExistingJob(x, m => m.JobId));
 
         Initially(
             When(Submitted)
                 .Then(context => Accept(context.Saga, context.Message, context.ConversationId))
-                .Then(context => RequestLaunch(context.Saga))
-                .Publish(context => Launch(context.Saga))
-                .TransitionTo(Starting),
+                .Then(context => context.Saga.JoinLine())
+                .TransitionTo(Queued),
             When(CancelRequested)
                 .Then(context => context.Saga.PendingCancel = context.Message)
                 .TransitionTo(CancelPending));
@@ -51,12 +51,16 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
                 .Then(context => CancelWhileQueued(context.Saga, context.Saga.PendingCancel!))
                 .TransitionTo(Cancelled));
 
+        // Queued is two waits: for a slot (RetryToken null), or for a retry's back-off to end.
         During(Queued,
-            When(RetryDue, context => context.Message.TokenId == context.Saga.RetryToken)
-                .Then(context => Requeue(context.Saga, context.Message.NextAttempt))
+            When(Admitted, context => IsCurrent(context.Saga, context.Message.Attempt) && context.Saga.RetryToken is null)
+                .Then(context => context.Saga.TakeUpAdmission())
                 .Then(context => RequestLaunch(context.Saga))
                 .Publish(context => Launch(context.Saga))
                 .TransitionTo(Starting),
+            When(RetryDue, context => context.Message.TokenId == context.Saga.RetryToken)
+                .Then(context => Requeue(context.Saga, context.Message.NextAttempt))
+                .Then(context => context.Saga.JoinLine()),
             When(CancelRequested)
                 .Then(context => CancelWhileQueued(context.Saga, context.Message))
                 .TransitionTo(Cancelled));
@@ -112,6 +116,11 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
                     context.Saga, $"The task did not confirm its stop within {Seconds(settings.StopTimeout)} s.", clock.GetUtcNow()))
                 .TransitionTo(Cancelled));
 
+        // An admission that arrives after the job ended raced its end: the slot it took is stale.
+        During(Succeeded, Failed, TimedOut, Cancelled,
+            When(Admitted)
+                .Then(context => context.Saga.LeaveAdmission()));
+
         // A task that reports running but is not (or no longer) the job's running task: another
         // attempt's, one started after a cancel or a start deadline, one after the end. Its earlier
         // stop request may have found nothing to stop; this one names it.
@@ -128,7 +137,8 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
             Ignore(StartDeadline),
             Ignore(RunDeadline),
             Ignore(StopDeadline),
-            Ignore(RetryDue));
+            Ignore(RetryDue),
+            Ignore(Admitted));
     }
 
     public State CancelPending { get; private set; } = null!;
@@ -150,6 +160,7 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
     public Event<JobRunDeadlineReached> RunDeadline { get; private set; } = null!;
     public Event<JobStopDeadlineReached> StopDeadline { get; private set; } = null!;
     public Event<JobRetryDue> RetryDue { get; private set; } = null!;
+    public Event<JobAdmitted> Admitted { get; private set; } = null!;
 
     private static void ForExistingJob<T>(IEventCorrelationConfigurator<JobState, T> correlation, Func<T, Guid> jobId)
         where T : class
@@ -188,6 +199,7 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
         job.UserId = submitted.UserId;
         job.Spec = submitted.Spec;
         job.Attempt = 1;
+        job.QueuedAt = submitted.SubmittedAt;
 
         // The API's recovery timer for a lost submission carries the job id as its token.
         job.Timers.Cancel(job.CorrelationId);
@@ -242,6 +254,7 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
     private void ScheduleRetry(JobState job)
     {
         job.CancelTimers();
+        job.LeaveAdmission();
         var now = clock.GetUtcNow();
         var retryAt = now + RetryBackoff.After(job.Attempt, settings, Random.Shared);
         var due = new JobRetryDue(job.CorrelationId, job.Attempt + 1, Guid.CreateVersion7());
@@ -252,6 +265,7 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
     private void Fail(JobState job)
     {
         job.CancelTimers();
+        job.LeaveAdmission();
         var reason = job.Attempt > 1 ? $"{job.LastFailure} (attempt {job.Attempt} of {job.Spec!.MaxAttempts})" : job.LastFailure!;
         job.Record(new JobFailed(job.CorrelationId, job.Attempt, job.LastExitCode, reason, job.LastFailureAt ?? clock.GetUtcNow()));
     }
@@ -260,12 +274,14 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
     {
         job.TaskId = stopped.TaskId;
         job.CancelTimers();
+        job.LeaveAdmission();
         job.Record(new JobSucceeded(job.CorrelationId, job.Attempt, 0, stopped.StoppedAt));
     }
 
     private void TimeOut(JobState job)
     {
         job.CancelTimers();
+        job.LeaveAdmission();
         job.Record(new JobTimedOut(job.CorrelationId, job.Attempt, job.Spec!.TimeoutSeconds, clock.GetUtcNow()));
     }
 
@@ -273,6 +289,7 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
     {
         var waitingToRetry = job.RetryToken is not null;
         job.CancelTimers();
+        job.LeaveAdmission();
         var now = clock.GetUtcNow();
         job.Record(new JobCancelRequested(job.CorrelationId, job.Attempt, cancel.RequestedBy, cancel.Reason, now));
         job.Record(new JobCancelled(
@@ -291,6 +308,7 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
     private static void EndCancelled(JobState job, string detail, DateTimeOffset at)
     {
         job.CancelTimers();
+        job.LeaveAdmission();
         job.Record(new JobCancelled(job.CorrelationId, job.Attempt, detail, at));
     }
 }

@@ -34,5 +34,6 @@ public sealed class JobStateMachineDefinition : SagaDefinition<JobState>
         sagaConfigurator.Message<JobRunDeadlineReached>(m => m.UsePartitioner(partition, x => x.Message.JobId));
         sagaConfigurator.Message<JobStopDeadlineReached>(m => m.UsePartitioner(partition, x => x.Message.JobId));
         sagaConfigurator.Message<JobRetryDue>(m => m.UsePartitioner(partition, x => x.Message.JobId));
+        sagaConfigurator.Message<JobAdmitted>(m => m.UsePartitioner(partition, x => x.Message.JobId));
     }
 }

@@ -1,4 +1,5 @@
 using EventPlatform.Sagas.Scheduling;
+using Marten;
 using MassTransit;
 
 namespace EventPlatform.Sagas.Persistence;
@@ -15,6 +16,9 @@ public interface IEventSourcedSaga : ISaga
 
     /// <summary>Stamped on every event the saga appends, so one id ties together a job's whole story.</summary>
     string? EventCorrelationId { get; }
+
+    /// <summary>Adds the saga's own row changes (beyond its document, events and timers) to the session.</summary>
+    void StageWrites(IDocumentSession session);
 
     /// <summary>Forgets the events and timer changes once they are committed.</summary>
     void MarkCommitted();

@@ -114,6 +114,8 @@ internal sealed class MartenSagaRepositoryContext<TSaga, TMessage> :
             session.QueueSchedule(timer, saga.EventCorrelationId);
         }
 
+        saga.StageWrites(session);
+
         await session.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
         saga.MarkCommitted();
     }

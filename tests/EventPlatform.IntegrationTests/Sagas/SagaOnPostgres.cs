@@ -37,9 +37,16 @@ internal sealed class SagaOnPostgres : IAsyncDisposable
 
     public TimeSpan SubmissionRecoveryDelay { get; private set; }
 
-    /// <summary>Starts a saga host; <paramref name="settings"/> overrides configuration (JobLifecycle:StartTimeout ...).</summary>
+    /// <summary>
+    /// Starts a saga host; <paramref name="settings"/> overrides configuration (JobLifecycle:StartTimeout ...),
+    /// <paramref name="sharedConnectionString"/> joins another host's database, and
+    /// <paramref name="fakeLauncher"/> answers LaunchTask and StopTask as tasks would (<see cref="FakeLauncher"/>).
+    /// </summary>
     public static async Task<SagaOnPostgres> StartAsync(
-        string purpose, IReadOnlyDictionary<string, string?>? settings = null, string? sharedConnectionString = null)
+        string purpose,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        string? sharedConnectionString = null,
+        bool fakeLauncher = false)
     {
         var connectionString = sharedConnectionString ?? await TestPostgres.CreateDatabaseAsync(purpose);
         var values = new Dictionary<string, string?>
@@ -62,11 +69,18 @@ internal sealed class SagaOnPostgres : IAsyncDisposable
             .AddSingleton<IConfiguration>(configuration)
             .AddEventStore(configuration)
             .AddSagas(configuration)
-            .AddMassTransitTestHarness(bus => bus.AddSagaConsumers());
+            .AddMassTransitTestHarness(bus =>
+            {
+                bus.AddSagaConsumers();
+                if (fakeLauncher)
+                {
+                    bus.AddConsumer<FakeLauncher>();
+                }
+            });
         var provider = services.BuildServiceProvider(validateScopes: true);
         await provider.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         await provider.GetRequiredService<ITestHarness>().Start();
-        foreach (var service in provider.GetServices<IHostedService>().Where(s => s.GetType().Name == "ScheduledMessageDispatcher"))
+        foreach (var service in provider.GetServices<IHostedService>().Where(s => s.GetType().Name is "ScheduledMessageDispatcher" or "AdmissionController"))
         {
             await service.StartAsync(CancellationToken.None);
         }
@@ -80,12 +94,25 @@ internal sealed class SagaOnPostgres : IAsyncDisposable
 
     /// <summary>What <c>POST /jobs</c> does; <paramref name="publish"/> false plays a publish lost after the commit.</summary>
     public async Task<JobSubmitted> SubmitAsync(
-        Guid conversationId, int timeoutSeconds = 60, int maxAttempts = JobSpec.DefaultMaxAttempts, bool publish = true)
+        Guid conversationId,
+        int timeoutSeconds = 60,
+        int maxAttempts = JobSpec.DefaultMaxAttempts,
+        bool publish = true,
+        string user = "integration",
+        JobPriority priority = JobPriority.Normal,
+        int durationMs = 0)
     {
         var submitted = new JobSubmitted(
             Guid.CreateVersion7(),
-            "integration",
-            new JobSpec(["sh", "-c", "true"], timeoutSeconds, JobPriority.Normal, new Dictionary<string, string>()) { MaxAttempts = maxAttempts },
+            user,
+            new JobSpec(
+                ["sh", "-c", "true"],
+                timeoutSeconds,
+                priority,
+                new Dictionary<string, string> { [FakeLauncher.DurationVariable] = durationMs.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+            {
+                MaxAttempts = maxAttempts,
+            },
             DateTimeOffset.UtcNow);
         await using (var session = Store.LightweightSession())
         {

@@ -1,0 +1,9 @@
+namespace EventPlatform.Sagas.Admission;
+
+public enum AdmissionChange
+{
+    None,
+    Enqueue,
+    Acknowledge,
+    Release,
+}

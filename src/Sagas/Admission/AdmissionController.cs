@@ -1,0 +1,183 @@
+using EventPlatform.Contracts.Jobs;
+using Marten;
+using MassTransit;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace EventPlatform.Sagas.Admission;
+
+/// <summary>
+/// The one place that decides which jobs may run. A decision is one transaction that holds a
+/// transaction-scoped advisory lock, so decisions never interleave, whichever process makes them;
+/// it counts the slots, picks jobs from the line within the global and per-user caps, inserts
+/// their slots and takes them out of line. Slots are only ever added here, under the lock, and
+/// only removed elsewhere (by the saga when a job ends or goes back in line), so no race can push
+/// the count past a cap. The admissions are published after the commit; one that is lost is
+/// published again once it is overdue.
+/// </summary>
+internal sealed partial class AdmissionController(
+    IDocumentStore store,
+    IBus bus,
+    IOptions<AdmissionOptions> options,
+    AdmissionSignal signal,
+    ILogger<AdmissionController> logger) : BackgroundService
+{
+    /// <summary>"EPAD": distinct from the keys Marten takes.</summary>
+    private const long LockKey = 0x45504144;
+
+    private readonly AdmissionOptions settings = options.Value;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await AdmitAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // The controller must outlive a failed round (database restart, bus hiccup).
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogRoundFailed(ex);
+            }
+
+            await signal.WaitAsync(settings.PollInterval, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One decision; returns the admissions it published (new and overdue).</summary>
+    internal async Task<IReadOnlyList<JobAdmitted>> AdmitAsync(CancellationToken cancellationToken)
+    {
+        var schema = store.Options.DatabaseSchemaName;
+        var queue = AdmissionTables.Name(schema, AdmissionTables.Queue);
+        var slots = AdmissionTables.Name(schema, AdmissionTables.Slots);
+
+        List<JobAdmitted> admitted = [];
+        await using (var connection = (NpgsqlConnection)store.Storage.Database.CreateConnection())
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            if (!await TryLockAsync(connection, transaction, cancellationToken).ConfigureAwait(false))
+            {
+                return [];
+            }
+
+            var free = settings.MaxRunning - await CountAsync(connection, transaction, $"select count(*)::int from {slots}", cancellationToken).ConfigureAwait(false);
+            if (free > 0)
+            {
+                admitted.AddRange(await PickAsync(connection, transaction, queue, slots, free, cancellationToken).ConfigureAwait(false));
+            }
+
+            admitted.AddRange(await OverdueAsync(connection, transaction, slots, cancellationToken).ConfigureAwait(false));
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var admission in admitted)
+        {
+            await bus.Publish(admission, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (admitted.Count > 0)
+        {
+            LogAdmitted(admitted.Count);
+        }
+
+        return admitted;
+    }
+
+    private static async Task<bool> TryLockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("select pg_try_advisory_xact_lock(@key)", connection, transaction);
+        command.Parameters.AddWithValue("key", LockKey);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    private static async Task<int> CountAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>
+    /// Highest effective priority first (a job gains a level per aging interval waited); among
+    /// equals, the user who would hold the fewest slots first, so users take turns; then FIFO.
+    /// A user's jobs beyond that user's cap are not candidates at all.
+    /// </summary>
+    private async Task<List<JobAdmitted>> PickAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string queue, string slots, int free, CancellationToken cancellationToken)
+    {
+        var sql = $"""
+            with running as (
+              select user_id, count(*)::int as n from {slots} group by user_id
+            ), caps as (
+              select user_id, cap from unnest(@cap_users::text[], @cap_values::int[]) as c(user_id, cap)
+            ), ranked as (
+              select q.job_id, q.user_id, q.attempt, q.enqueued_at,
+                     greatest(0, q.priority_rank - floor(extract(epoch from (now() - q.enqueued_at)) / @aging_seconds)::int) as effective_rank,
+                     row_number() over (
+                       partition by q.user_id
+                       order by greatest(0, q.priority_rank - floor(extract(epoch from (now() - q.enqueued_at)) / @aging_seconds)::int), q.enqueued_at
+                     ) as user_position
+              from {queue} q
+            ), chosen as (
+              select r.job_id, r.user_id, r.attempt
+              from ranked r
+              left join running on running.user_id = r.user_id
+              left join caps on caps.user_id = r.user_id
+              where coalesce(running.n, 0) + r.user_position <= coalesce(caps.cap, @default_cap)
+              order by r.effective_rank, coalesce(running.n, 0) + r.user_position, r.enqueued_at
+              limit @free
+            ), slotted as (
+              insert into {slots} (job_id, user_id, attempt, admitted_at)
+              select job_id, user_id, attempt, now() from chosen
+              returning job_id, attempt
+            ), dequeued as (
+              delete from {queue} q using chosen where q.job_id = chosen.job_id
+            )
+            select job_id, attempt from slotted
+            """;
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        command.Parameters.AddWithValue("cap_users", settings.UserLimits.Keys.ToArray());
+        command.Parameters.AddWithValue("cap_values", settings.UserLimits.Values.ToArray());
+        command.Parameters.AddWithValue("aging_seconds", Math.Max(1, settings.AgingInterval.TotalSeconds));
+        command.Parameters.AddWithValue("default_cap", settings.MaxRunningPerUser);
+        command.Parameters.AddWithValue("free", free);
+        return await ReadAdmissionsAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<List<JobAdmitted>> OverdueAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string slots, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            $"update {slots} set admitted_at = now() where not acknowledged and admitted_at < now() - @overdue returning job_id, attempt",
+            connection,
+            transaction);
+        command.Parameters.AddWithValue("overdue", settings.RedeliverAfter);
+        return await ReadAdmissionsAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<List<JobAdmitted>> ReadAdmissionsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        List<JobAdmitted> admissions = [];
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            admissions.Add(new JobAdmitted(reader.GetGuid(0), reader.GetInt32(1)));
+        }
+
+        return admissions;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Admitted {Count} jobs")]
+    private partial void LogAdmitted(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Admission round failed; trying again")]
+    private partial void LogRoundFailed(Exception exception);
+}
