@@ -1,6 +1,7 @@
 using EventPlatform.Api.Auth;
 using EventPlatform.Api.Hosting;
 using EventPlatform.Api.Jobs;
+using EventPlatform.Api.Jobs.Submitting;
 using EventPlatform.EcsBridge;
 using EventPlatform.Projections;
 using EventPlatform.Sagas;
@@ -10,6 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddPlatformDefaults();
 builder.AddApiKeyAuth();
+builder.AddSubmissionRateLimit();
 builder.Services.AddEventStore(builder.Configuration);
 builder.Services.AddSagas(builder.Configuration);
 builder.Services.AddEcsBridge(builder.Configuration);

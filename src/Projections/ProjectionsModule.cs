@@ -49,6 +49,9 @@ public static class ProjectionsModule
         options.Events.MetadataConfig.CausationIdEnabled = true;
         options.Events.AddEventTypes(JobEventTypes.All);
         options.Projections.Add<JobStatusProjection>(ProjectionLifecycle.Inline);
+
+        // Per-user questions (how many of my jobs wait?) stay index lookups as the table grows.
+        options.Schema.For<JobStatusView>().Index(x => x.UserId);
         options.Projections.Add<JobTimelineProjection>(ProjectionLifecycle.Async);
         return options;
     }

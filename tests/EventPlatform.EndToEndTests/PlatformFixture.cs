@@ -13,10 +13,13 @@ public abstract class PlatformFixture
     internal RunningPlatform Platform { get; private set; } = null!;
 
     [OneTimeSetUp]
-    public async Task StartPlatform() => Platform = await RunningPlatform.StartAsync();
+    public async Task StartPlatform() => Platform = await RunningPlatform.StartAsync(Settings);
 
     [OneTimeTearDown]
     public async Task StopPlatform() => await Platform.DisposeAsync();
+
+    /// <summary>Configuration of this fixture's host beyond the test defaults, as environment variables.</summary>
+    protected virtual IReadOnlyDictionary<string, string>? Settings => null;
 
     protected static bool IsTerminal(JsonElement job) => TerminalStates.Contains(job.GetProperty("state").GetString());
 

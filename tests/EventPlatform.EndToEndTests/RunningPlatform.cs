@@ -32,6 +32,11 @@ internal sealed class RunningPlatform : IAsyncDisposable
         ["JobLifecycle__RetryBackoffMax"] = "00:00:01",
         ["JobLifecycle__StopTimeout"] = "00:00:10",
         ["Scheduler__PollInterval"] = "00:00:00.100",
+        ["Admission__MaxRunning"] = "64",
+        ["Admission__MaxRunningPerUser"] = "64",
+        ["Admission__PollInterval"] = "00:00:00.050",
+        ["RateLimits__Submissions__Burst"] = "1000",
+        ["RateLimits__Submissions__PerSecond"] = "1000",
     };
 
     private readonly StringBuilder output = new();

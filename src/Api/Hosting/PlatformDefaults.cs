@@ -33,6 +33,7 @@ internal static class PlatformDefaults
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapHealth();
     }
 

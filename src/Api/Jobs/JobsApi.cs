@@ -9,7 +9,7 @@ internal static class JobsApi
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder endpoints)
     {
         var jobs = endpoints.MapGroup("/jobs").WithTags("Jobs");
-        jobs.MapPost("/", SubmitJobEndpoint.HandleAsync).WithName("SubmitJob");
+        jobs.MapPost("/", SubmitJobEndpoint.HandleAsync).WithName("SubmitJob").RequireRateLimiting(SubmissionRateLimit.Policy);
         jobs.MapGet("/{jobId:guid}", GetJobEndpoint.HandleAsync).WithName("GetJob");
         jobs.MapGet("/{jobId:guid}/events", GetJobEventsEndpoint.HandleAsync).WithName("GetJobEvents");
         jobs.MapPost("/{jobId:guid}/cancel", CancelJobEndpoint.HandleAsync).WithName("CancelJob");

@@ -22,6 +22,9 @@ internal sealed record JobResponse(
     DateTimeOffset? CancelRequestedAt,
     JobLimits Limits)
 {
+    /// <summary>For a job in line: <c>global-capacity</c> or <c>user-capacity</c>; null otherwise.</summary>
+    public string? WaitingFor { get; init; }
+
     public static JobResponse From(JobStatusView view) => new(
         view.Id,
         view.State.ToString(),
