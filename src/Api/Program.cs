@@ -1,3 +1,4 @@
+using EventPlatform.Api.Admin.DeadLetters;
 using EventPlatform.Api.Auth;
 using EventPlatform.Api.Hosting;
 using EventPlatform.Api.Jobs;
@@ -15,15 +16,18 @@ builder.AddSubmissionRateLimit();
 builder.Services.AddEventStore(builder.Configuration);
 builder.Services.AddSagas(builder.Configuration);
 builder.Services.AddEcsBridge(builder.Configuration);
+builder.Services.AddDeadLetters();
 builder.Services.AddMassTransit(bus =>
 {
     bus.AddSagaConsumers();
     bus.AddEcsBridgeConsumers();
+    bus.AddDeadLetterRecorders();
     bus.UsePlatformTransport(builder.Configuration);
 });
 
 var app = builder.Build();
 app.UsePlatformDefaults();
 app.MapJobsApi();
+app.MapDeadLetters();
 
 return await app.RunUntilStoppedAsync();

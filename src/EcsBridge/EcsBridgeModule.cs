@@ -47,8 +47,8 @@ public static class EcsBridgeModule
 
     public static IBusRegistrationConfigurator AddEcsBridgeConsumers(this IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumer<LaunchTaskConsumer>();
-        bus.AddConsumer<StopTaskConsumer>();
+        bus.AddConsumer<LaunchTaskConsumer, LaunchTaskConsumerDefinition>();
+        bus.AddConsumer<StopTaskConsumer, StopTaskConsumerDefinition>();
         return bus;
     }
 }

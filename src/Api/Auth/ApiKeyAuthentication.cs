@@ -19,6 +19,7 @@ internal sealed class ApiKeyAuthentication(
     public const string SchemeName = "ApiKey";
     public const string Header = "X-Api-Key";
     public const string AdminRole = "admin";
+    public const string AdminPolicy = "admin";
 
     private readonly FrozenDictionary<string, ApiKey> byKey = keys.Value.ApiKeys
         .Where(k => k.Key.Length > 0 && k.User.Length > 0)

@@ -40,7 +40,17 @@ internal sealed partial class LocalTaskLauncher(
             return;
         }
 
-        Directory.CreateDirectory(workDirectory);
+        try
+        {
+            Directory.CreateDirectory(workDirectory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Not launched after all: a retry of this LaunchTask must not be taken for a duplicate.
+            tasks.TryRemove(new KeyValuePair<(Guid, int), LocalTask>((launch.JobId, launch.Attempt), task));
+            throw;
+        }
+
         var process = new Process { StartInfo = AgentStartInfo(launch, workDirectory), EnableRaisingEvents = true };
         try
         {

@@ -80,7 +80,7 @@ internal sealed partial class ScheduledMessageDispatcher(
         {
             try
             {
-                var (message, type) = ScheduledMessageSerializer.Deserialize(typeName, body);
+                var (message, type) = ContractMessageJson.Deserialize(typeName, body);
                 await bus.Publish(message, type, context =>
                 {
                     if (Guid.TryParse(correlationId, out var conversationId))

@@ -33,8 +33,8 @@ public static class ScheduledMessageTable
             "values (?, ?, ?, ?::jsonb, ?) on conflict (token_id) do nothing",
             scheduled.TokenId,
             scheduled.DueAt.ToUniversalTime(),
-            ScheduledMessageSerializer.TypeName(scheduled.Message),
-            ScheduledMessageSerializer.Serialize(scheduled.Message),
+            ContractMessageJson.TypeName(scheduled.Message),
+            ContractMessageJson.Serialize(scheduled.Message),
             (object?)correlationId ?? DBNull.Value);
 
     /// <summary>Cancels a scheduled message in the session's transaction; a token already fired or unknown is fine.</summary>

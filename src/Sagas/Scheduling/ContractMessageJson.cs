@@ -6,11 +6,11 @@ using EventPlatform.Contracts.Jobs;
 namespace EventPlatform.Sagas.Scheduling;
 
 /// <summary>
-/// Scheduled messages are our own contracts: stored as JSON under their type's full name and
-/// read back by that name, so a row can be dispatched by any process of any version that knows
-/// the contract.
+/// Messages kept in PostgreSQL (timers, dead letters) are our own contracts: stored as JSON under
+/// their type's full name and read back by that name, so any process of any version that knows
+/// the contract can use a row.
 /// </summary>
-internal static class ScheduledMessageSerializer
+public static class ContractMessageJson
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {

@@ -1,0 +1,86 @@
+using EventPlatform.Api.Auth;
+using EventPlatform.Sagas.Scheduling;
+using Marten;
+using MassTransit;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace EventPlatform.Api.Admin.DeadLetters;
+
+internal static class DeadLettersApi
+{
+    private const int Page = 200;
+
+    public static IEndpointRouteBuilder MapDeadLetters(this IEndpointRouteBuilder endpoints)
+    {
+        var admin = endpoints.MapGroup("/admin/dead-letters").WithTags("Admin").RequireAuthorization(ApiKeyAuthentication.AdminPolicy);
+        admin.MapGet("/", ListAsync).WithName("ListDeadLetters");
+        admin.MapPost("/{id:guid}/redrive", RedriveAsync).WithName("RedriveDeadLetter");
+        return endpoints;
+    }
+
+    /// <summary>The newest first.</summary>
+    private static async Task<Ok<IReadOnlyList<DeadLetterResponse>>> ListAsync(IDocumentStore store, CancellationToken cancellationToken)
+    {
+        await using var connection = (NpgsqlConnection)store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            $"select id, message_type, body::text, consumer, exception, failed_at, redriven_at from {DeadLetterTable.QualifiedName(store)} order by failed_at desc limit {Page}",
+            connection);
+        List<DeadLetterResponse> letters = [];
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            letters.Add(new DeadLetterResponse(
+                reader.GetGuid(0),
+                reader.GetString(1),
+                System.Text.Json.JsonDocument.Parse(reader.GetString(2)).RootElement.Clone(),
+                reader.GetString(3),
+                reader.GetString(4),
+                reader.GetFieldValue<DateTimeOffset>(5),
+                reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6)));
+        }
+
+        return TypedResults.Ok<IReadOnlyList<DeadLetterResponse>>(letters);
+    }
+
+    /// <summary>Publishes the message again, as it was; should it fail again it comes back as a new dead letter.</summary>
+    private static async Task<Results<Accepted<DeadLetterResponse>, ProblemHttpResult>> RedriveAsync(
+        Guid id, IDocumentStore store, IPublishEndpoint bus, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        await using var connection = (NpgsqlConnection)store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            $"update {DeadLetterTable.QualifiedName(store)} set redriven_at = @now where id = @id " +
+            "returning id, message_type, body::text, consumer, exception, failed_at, redriven_at",
+            connection);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("now", clock.GetUtcNow());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Dead letter not found", detail: $"There is no dead letter {id}.");
+        }
+
+        var (message, type) = ContractMessageJson.Deserialize(reader.GetString(1), reader.GetString(2));
+        var letter = new DeadLetterResponse(
+            reader.GetGuid(0),
+            reader.GetString(1),
+            System.Text.Json.JsonDocument.Parse(reader.GetString(2)).RootElement.Clone(),
+            reader.GetString(3),
+            reader.GetString(4),
+            reader.GetFieldValue<DateTimeOffset>(5),
+            reader.GetFieldValue<DateTimeOffset>(6));
+        await bus.Publish(message, type, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Accepted($"/admin/dead-letters/{id}", letter);
+    }
+}
+
+internal sealed record DeadLetterResponse(
+    Guid Id,
+    string MessageType,
+    System.Text.Json.JsonElement Message,
+    string Consumer,
+    string Exception,
+    DateTimeOffset FailedAt,
+    DateTimeOffset? RedrivenAt);
