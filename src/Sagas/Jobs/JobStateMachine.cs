@@ -287,13 +287,14 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
 
     private void CancelWhileQueued(JobState job, CancelJob cancel)
     {
-        var waitingToRetry = job.RetryToken is not null;
+        // An earlier attempt was launched if this one is not the first, or is waiting out its retry.
+        var launchedBefore = job.Attempt > 1 || job.RetryToken is not null;
         job.CancelTimers();
         job.LeaveAdmission();
         var now = clock.GetUtcNow();
         job.Record(new JobCancelRequested(job.CorrelationId, job.Attempt, cancel.RequestedBy, cancel.Reason, now));
         job.Record(new JobCancelled(
-            job.CorrelationId, job.Attempt, waitingToRetry ? "Cancelled before it was launched again." : "Cancelled before it was launched.", now));
+            job.CorrelationId, job.Attempt, launchedBefore ? "Cancelled before it was launched again." : "Cancelled before it was launched.", now));
     }
 
     private void RequestStop(JobState job, CancelJob cancel)

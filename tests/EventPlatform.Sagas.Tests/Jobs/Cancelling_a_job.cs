@@ -1,8 +1,92 @@
 using EventPlatform.Contracts.Jobs;
 using EventPlatform.Contracts.Tasks;
+using EventPlatform.Sagas.Admission;
 using EventPlatform.Sagas.Scheduling;
 
 namespace EventPlatform.Sagas.Tests.Jobs;
+
+public class When_a_job_waiting_for_a_slot_is_cancelled : JobLifecycleSpecification
+{
+    [SetUp]
+    public async Task The_job_is_cancelled_before_it_was_admitted()
+    {
+        await GivenAQueuedJob();
+        await Publish(Cancel());
+    }
+
+    [Test]
+    public async Task Should_end_the_job_as_cancelled_at_once_without_a_launch()
+    {
+        Assert.That(await ConsumedBySaga<CancelJob>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Cancelled), Is.EqualTo(JobId));
+
+        Assert.That(Recorded, Is.EqualTo(new object[]
+        {
+            new JobQueued(JobId, 1, Now),
+            new JobCancelRequested(JobId, 1, UserId, "No longer needed", Now),
+            new JobCancelled(JobId, 1, "Cancelled before it was launched.", Now),
+        }));
+        Assert.That(TerminalEvents, Has.Count.EqualTo(1));
+
+        Assert.That(PublishedSoFar<LaunchTask>(), Is.Empty);
+        Assert.That(PublishedSoFar<StopTask>(), Is.Empty, "No task was launched, so there is none to stop");
+        Assert.That(Job.Admission, Is.EqualTo(AdmissionChange.Release), "The job leaves the line");
+    }
+
+    [Test]
+    public async Task Should_hold_no_timers()
+    {
+        Assert.That(await ConsumedBySaga<CancelJob>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Cancelled), Is.EqualTo(JobId));
+
+        AssertTheJobHoldsNoTimers();
+    }
+}
+
+public class When_attempt_2_waiting_for_a_slot_is_cancelled : JobLifecycleSpecification
+{
+    [SetUp]
+    public async Task The_job_is_cancelled_after_its_back_off_and_before_attempt_2_was_admitted()
+    {
+        await GivenAttempt2WaitingForASlot();
+        await Publish(Cancel());
+    }
+
+    [Test]
+    public async Task Should_end_the_job_as_cancelled_without_launching_attempt_2()
+    {
+        Assert.That(await ConsumedBySaga<CancelJob>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Cancelled), Is.EqualTo(JobId));
+
+        Assert.That(RecordedEventTypes, Is.EqualTo(new[]
+        {
+            typeof(JobQueued), typeof(JobLaunchRequested), typeof(JobRetryScheduled), typeof(JobQueued),
+            typeof(JobCancelRequested), typeof(JobCancelled),
+        }));
+        Assert.That(RecordedSingle<JobCancelRequested>().Attempt, Is.EqualTo(2));
+        Assert.That(RecordedSingle<JobCancelled>().Attempt, Is.EqualTo(2));
+        Assert.That(TerminalEvents, Has.Count.EqualTo(1));
+
+        Assert.That(LaunchesSoFar, Is.EqualTo(new[] { (JobId, 1) }));
+        Assert.That(PublishedSoFar<StopTask>(), Is.Empty);
+        AssertTheJobHoldsNoTimers();
+        Assert.That(Job.Admission, Is.EqualTo(AdmissionChange.Release), "Attempt 2 leaves the line");
+    }
+
+    [Test]
+    public async Task Should_say_the_job_was_cancelled_before_it_was_launched_again()
+    {
+        Assert.That(await ConsumedBySaga<CancelJob>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Cancelled), Is.EqualTo(JobId));
+
+        Assert.That(
+            RecordedSingle<JobCancelled>().Detail,
+            Is.EqualTo("Cancelled before it was launched again."),
+            "Attempt 1 was launched, so attempt 2 waiting for its slot is waiting to be launched again, as during its back-off "
+            + "(and as the machine said before admission split that wait in two); the saga picks the detail from RetryToken, "
+            + "which is cleared once the back-off ends, and so reports \"Cancelled before it was launched.\"");
+    }
+}
 
 public class When_a_queued_job_is_cancelled : JobLifecycleSpecification
 {
@@ -45,6 +129,16 @@ public class When_a_queued_job_is_cancelled : JobLifecycleSpecification
         Assert.That(Job.Timers.Cancelled, Does.Contain(retryToken));
         AssertTheJobHoldsNoTimers();
     }
+
+    [Test]
+    public async Task Should_release_whatever_the_job_holds_in_line()
+    {
+        Assert.That(await ConsumedBySaga<CancelJob>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Cancelled), Is.EqualTo(JobId));
+
+        // The back-off already freed the slot of attempt 1; a release is harmless and covers a stale one.
+        Assert.That(Job.Admission, Is.EqualTo(AdmissionChange.Release));
+    }
 }
 
 public class When_a_starting_job_is_cancelled : JobLifecycleSpecification
@@ -74,6 +168,16 @@ public class When_a_starting_job_is_cancelled : JobLifecycleSpecification
         Assert.That(TerminalEvents, Is.Empty);
 
         Assert.That(PublishedSoFar<StopTask>(), Is.EqualTo(new[] { new StopTask(JobId, 1, TaskId: null, "Cancelled by alice.") }));
+    }
+
+    [Test]
+    public async Task Should_keep_the_slot_until_the_task_stops()
+    {
+        Assert.That(await ConsumedBySaga<CancelJob>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Cancelling), Is.EqualTo(JobId));
+
+        Assert.That(LaunchesSoFar, Is.EqualTo(new[] { (JobId, 1) }));
+        Assert.That(Job.Admission, Is.EqualTo(AdmissionChange.None), "A task being stopped still counts against the caps");
     }
 
     [Test]
@@ -124,6 +228,15 @@ public class When_a_running_job_is_cancelled : JobLifecycleSpecification
     }
 
     [Test]
+    public async Task Should_keep_the_slot_until_the_task_stops()
+    {
+        Assert.That(await ConsumedBySaga<CancelJob>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Cancelling), Is.EqualTo(JobId));
+
+        Assert.That(Job.Admission, Is.EqualTo(AdmissionChange.None), "A task being stopped still counts against the caps");
+    }
+
+    [Test]
     public async Task Should_replace_the_run_deadline_with_a_stop_deadline()
     {
         Assert.That(await ConsumedBySaga<CancelJob>(), Is.True);
@@ -168,6 +281,7 @@ public class When_the_task_of_a_job_being_cancelled_stops : JobLifecycleSpecific
 
         Assert.That(PublishedSoFar<StopTask>(), Has.Count.EqualTo(1));
         AssertTheJobHoldsNoTimers();
+        Assert.That(Job.Admission, Is.EqualTo(AdmissionChange.Release), "The stopped task frees its slot");
     }
 }
 
@@ -224,6 +338,7 @@ public class When_a_job_is_cancelled_twice : JobLifecycleSpecification
         Assert.That(PublishedSoFar<StopTask>(), Has.Count.EqualTo(1));
         Assert.That(Job.StopDeadlineToken, Is.EqualTo(stopDeadline));
         Assert.That(PendingTimers.Select(x => x.TokenId), Is.EqualTo(new[] { stopDeadline }));
+        Assert.That(Job.Admission, Is.EqualTo(AdmissionChange.None), "The task still holds its slot");
     }
 }
 
@@ -253,6 +368,7 @@ public class When_the_task_does_not_confirm_its_stop : JobLifecycleSpecification
         }));
         Assert.That(TerminalEvents, Has.Count.EqualTo(1));
         AssertTheJobHoldsNoTimers();
+        Assert.That(Job.Admission, Is.EqualTo(AdmissionChange.Release), "The slot is freed once the stop deadline passed");
     }
 }
 
@@ -356,6 +472,7 @@ public class When_the_launch_fails_while_the_job_is_being_cancelled : JobLifecyc
 
         Assert.That(LaunchesSoFar, Is.EqualTo(new[] { (JobId, 1) }));
         AssertTheJobHoldsNoTimers();
+        Assert.That(Job.Admission, Is.EqualTo(AdmissionChange.Release), "The slot taken for the launch is freed");
     }
 }
 
@@ -504,5 +621,6 @@ public class When_a_job_is_cancelled_before_the_saga_has_seen_its_submission : J
             + "the saga discards a CancelJob for a job it has not seen yet and then launches the job.");
         Assert.That(await SagaHarness.Exists(JobId, x => x.Cancelled), Is.EqualTo(JobId));
         Assert.That(TerminalEvents.Select(x => x.GetType()), Is.EqualTo(new[] { typeof(JobCancelled) }));
+        Assert.That(Job.Admission, Is.EqualTo(AdmissionChange.Release), "The job never joins the line");
     }
 }

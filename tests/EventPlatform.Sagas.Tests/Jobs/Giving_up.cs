@@ -1,5 +1,6 @@
 using EventPlatform.Contracts.Jobs;
 using EventPlatform.Contracts.Tasks;
+using EventPlatform.Sagas.Admission;
 
 namespace EventPlatform.Sagas.Tests.Jobs;
 
@@ -13,8 +14,7 @@ public class When_the_last_attempt_fails_for_a_retryable_reason : JobLifecycleSp
         await GivenAttempt2Running();
         await Deliver(Stopped(exitCode: null, attempt: 2, stopCode: "SpotInterruption", reason: "Your Spot Task was interrupted"));
         Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId), "Given: attempt 3 is queued");
-        await FireAndDeliver<JobRetryDue>();
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId), "Given: attempt 3 is starting");
+        await GivenTheNextAttemptIsDueAndAdmitted();
         await Fire<JobStartDeadlineReached>();
     }
 
@@ -56,6 +56,15 @@ public class When_the_last_attempt_fails_for_a_retryable_reason : JobLifecycleSp
 
         AssertTheJobHoldsNoTimers();
     }
+
+    [Test]
+    public async Task Should_free_the_slot_of_the_last_attempt()
+    {
+        Assert.That(await ConsumedBySaga<JobStartDeadlineReached>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Failed), Is.EqualTo(JobId));
+
+        Assert.That(Job.Admission, Is.EqualTo(AdmissionChange.Release));
+    }
 }
 
 public class When_the_agent_fails_on_the_last_attempt : JobLifecycleSpecification
@@ -68,7 +77,7 @@ public class When_the_agent_fails_on_the_last_attempt : JobLifecycleSpecificatio
         await GivenAStartingJob();
         await Deliver(Started(attempt: 1));
         await Deliver(Stopped(exitCode: 125, attempt: 1));
-        await FireAndDeliver<JobRetryDue>();
+        await GivenTheNextAttemptIsDueAndAdmitted();
         await Deliver(Started(attempt: 2));
         Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId), "Given: attempt 2 is running");
         await Publish(Stopped(exitCode: 125, attempt: 2));
@@ -211,6 +220,7 @@ public class When_the_launch_fails_for_good : JobLifecycleSpecification
         Assert.That(LaunchesSoFar, Is.EqualTo(new[] { (JobId, 1) }));
         Assert.That(PublishedSoFar<StopTask>(), Is.Empty);
         AssertTheJobHoldsNoTimers();
+        Assert.That(Job.Admission, Is.EqualTo(AdmissionChange.Release), "The slot taken for the launch is freed");
     }
 }
 

@@ -1,5 +1,6 @@
 using EventPlatform.Contracts.Jobs;
 using EventPlatform.Contracts.Tasks;
+using EventPlatform.Sagas.Admission;
 
 namespace EventPlatform.Sagas.Tests.Jobs;
 
@@ -13,8 +14,7 @@ public class When_the_start_deadline_of_attempt_1_fires_during_attempt_2 : JobLi
         await GivenAStartingJob();
         attempt1Deadline = (JobStartDeadlineReached)PendingTimer<JobStartDeadlineReached>().Message;
         await Deliver(FailedToStart(attempt: 1));
-        await FireAndDeliver<JobRetryDue>();
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId), "Given: attempt 2 is starting");
+        await GivenTheNextAttemptIsDueAndAdmitted();
         await Publish(attempt1Deadline);
     }
 
@@ -90,7 +90,7 @@ public class When_the_run_deadline_of_attempt_1_fires_during_attempt_2 : JobLife
         await GivenARunningJob();
         attempt1Deadline = (JobRunDeadlineReached)PendingTimer<JobRunDeadlineReached>().Message;
         await Deliver(Stopped(exitCode: null, stopCode: "SpotInterruption", reason: "Your Spot Task was interrupted"));
-        await FireAndDeliver<JobRetryDue>();
+        await GivenTheNextAttemptIsDueAndAdmitted();
         await Deliver(Started(attempt: 2));
         Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId), "Given: attempt 2 is running");
         await Publish(attempt1Deadline);
@@ -126,8 +126,10 @@ public class When_a_retry_falls_due_with_an_old_token : JobLifecycleSpecificatio
 
         Assert.That(RecordedEventTypes, Is.EqualTo(new[] { typeof(JobQueued), typeof(JobLaunchRequested), typeof(JobRetryScheduled) }));
         Assert.That(Job.Attempt, Is.EqualTo(1));
-        Assert.That(LaunchesSoFar, Is.EqualTo(new[] { (JobId, 1) }));
         Assert.That(PendingTimer<JobRetryDue>().TokenId, Is.EqualTo(Job.RetryToken));
+
+        Assert.That(LaunchesSoFar, Is.EqualTo(new[] { (JobId, 1) }));
+        Assert.That(Job.Admission, Is.EqualTo(AdmissionChange.None), "The job stays out of line until its own retry is due");
     }
 }
 
@@ -140,8 +142,7 @@ public class When_a_retry_due_is_delivered_twice : JobLifecycleSpecification
     {
         await GivenAJobQueuedForAttempt2();
         due = (JobRetryDue)PendingTimer<JobRetryDue>().Message;
-        await FireAndDeliver<JobRetryDue>();
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId), "Given: attempt 2 is starting");
+        await GivenTheNextAttemptIsDueAndAdmitted();
         await Publish(due);
     }
 
@@ -154,8 +155,39 @@ public class When_a_retry_due_is_delivered_twice : JobLifecycleSpecification
         Assert.That(Recorded.OfType<JobQueued>().Select(x => x.Attempt), Is.EqualTo(new[] { 1, 2 }));
         Assert.That(Recorded.OfType<JobLaunchRequested>().Select(x => x.Attempt), Is.EqualTo(new[] { 1, 2 }));
         Assert.That(Job.Attempt, Is.EqualTo(2));
-        Assert.That(LaunchesSoFar, Is.EqualTo(new[] { (JobId, 1), (JobId, 2) }));
         Assert.That(PendingTimers.Select(x => x.TokenId), Is.EqualTo(new[] { Job.StartDeadlineToken!.Value }));
+
+        Assert.That(LaunchesSoFar, Is.EqualTo(new[] { (JobId, 1), (JobId, 2) }));
+        Assert.That(Job.Admission, Is.EqualTo(AdmissionChange.None), "Attempt 2 keeps its slot and does not join the line again");
+    }
+}
+
+public class When_a_retry_due_is_delivered_twice_while_attempt_2_waits_for_a_slot : JobLifecycleSpecification
+{
+    private JobRetryDue due = null!;
+
+    [SetUp]
+    public async Task The_dispatcher_delivers_the_retry_again()
+    {
+        await GivenAJobQueuedForAttempt2();
+        due = (JobRetryDue)PendingTimer<JobRetryDue>().Message;
+        await FireAndDeliver<JobRetryDue>();
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId), "Given: attempt 2 waits for a slot");
+        await Publish(due);
+    }
+
+    [Test]
+    public async Task Should_queue_attempt_2_once()
+    {
+        Assert.That(await ConsumedBySaga<JobRetryDue>(times: 2), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId));
+
+        Assert.That(Recorded.OfType<JobQueued>().Select(x => x.Attempt), Is.EqualTo(new[] { 1, 2 }));
+        Assert.That(Job.Attempt, Is.EqualTo(2));
+        Assert.That(PendingTimers, Is.Empty);
+
+        Assert.That(LaunchesSoFar, Is.EqualTo(new[] { (JobId, 1) }));
+        Assert.That(Job.Admission, Is.EqualTo(AdmissionChange.None), "Attempt 2 is already in line");
     }
 }
 
@@ -318,6 +350,7 @@ public class When_messages_arrive_after_the_job_failed : JobLifecycleSpecificati
         await Publish(runDeadline);
         await Publish(new JobStopDeadlineReached(JobId, 1, Guid.CreateVersion7()));
         await Publish(new JobRetryDue(JobId, 2, Guid.CreateVersion7()));
+        await Publish(Admitted(attempt: 1));
     }
 
     [Test]
@@ -332,6 +365,7 @@ public class When_messages_arrive_after_the_job_failed : JobLifecycleSpecificati
         Assert.That(await ConsumedBySaga<JobRunDeadlineReached>(), Is.True);
         Assert.That(await ConsumedBySaga<JobStopDeadlineReached>(), Is.True);
         Assert.That(await ConsumedBySaga<JobRetryDue>(), Is.True);
+        Assert.That(await ConsumedBySaga<JobAdmitted>(times: 2), Is.True);
         Assert.That(await SagaHarness.Exists(JobId, x => x.Failed), Is.EqualTo(JobId));
 
         Assert.That(RecordedEventTypes, Is.EqualTo(new[]

@@ -11,6 +11,8 @@ namespace EventPlatform.Sagas.Tests.Jobs;
 /// <summary>
 /// One scenario per harness: every test gets a fresh service provider, bus and saga repository.
 /// Derived fixtures bring the job to their scenario in their own [SetUp], which runs after this one.
+/// A job launches only once the admission controller (not part of the harness) gives its attempt a
+/// slot: the Given steps publish the <see cref="JobAdmitted"/> it would.
 /// </summary>
 public abstract class JobLifecycleSpecification
 {
@@ -22,6 +24,10 @@ public abstract class JobLifecycleSpecification
         "The task stopped before the command ended (TaskFailedToStart): CannotPullContainerError: image not found.";
 
     protected static readonly DateTimeOffset Now = new(2026, 3, 2, 9, 30, 0, TimeSpan.Zero);
+
+    /// <summary>When the API accepted the job: before the saga's clock, so the place in line it keeps can be told apart.</summary>
+    protected static readonly DateTimeOffset SubmittedAt = Now.AddSeconds(-3);
+
     protected static readonly DateTimeOffset StartedAt = Now.AddSeconds(4);
     protected static readonly DateTimeOffset StoppedAt = Now.AddSeconds(42);
 
@@ -32,6 +38,8 @@ public abstract class JobLifecycleSpecification
     protected static readonly TimeSpan RetryBackoffMax = TimeSpan.FromSeconds(10);
 
     private readonly HashSet<Guid> firedTimers = [];
+    private readonly List<object> committedEvents = [];
+    private List<ScheduledDelivery> committedTimers = [];
     private ServiceProvider provider = null!;
 
     protected ITestHarness Harness { get; private set; } = null!;
@@ -69,24 +77,29 @@ public abstract class JobLifecycleSpecification
     protected JobState Job => SagaHarness.Sagas.Contains(JobId)
         ?? throw new AssertionException($"No saga instance exists for job {JobId}.");
 
-    /// <summary>Everything the job recorded, in order; the in-memory repository never commits, so nothing is cleared.</summary>
-    protected IReadOnlyList<object> Recorded => Job.UncommittedEvents;
+    /// <summary>Everything the job recorded, in order: what the Given steps committed, then what the step under test recorded.</summary>
+    protected IReadOnlyList<object> Recorded => [.. committedEvents, .. Job.UncommittedEvents];
 
-    protected IReadOnlyList<Type> RecordedEventTypes => [.. Job.UncommittedEvents.Select(x => x.GetType())];
+    protected IReadOnlyList<Type> RecordedEventTypes => [.. Recorded.Select(x => x.GetType())];
 
     protected IReadOnlyList<object> TerminalEvents =>
-        [.. Job.UncommittedEvents.Where(x => x is JobSucceeded or JobFailed or JobTimedOut or JobCancelled)];
+        [.. Recorded.Where(x => x is JobSucceeded or JobFailed or JobTimedOut or JobCancelled)];
 
     /// <summary>
     /// Timers set and not cancelled, less those the test fired itself: what the dispatcher would
     /// still deliver (it deletes a timer once delivered).
     /// </summary>
     protected IReadOnlyList<ScheduledDelivery> PendingTimers =>
-        [.. Job.Timers.Added.Where(x => !firedTimers.Contains(x.TokenId))];
+        [.. committedTimers.Where(x => !Job.Timers.Cancelled.Contains(x.TokenId)).Concat(Job.Timers.Added).Where(x => !firedTimers.Contains(x.TokenId))];
 
     [SetUp]
     public async Task Start_a_fresh_harness()
     {
+        // NUnit runs every test of a fixture on the same instance.
+        firedTimers.Clear();
+        committedEvents.Clear();
+        committedTimers = [];
+
         provider = new ServiceCollection()
             .AddJobLifecycleTestHarness(new FixedTimeProvider(Now), options =>
             {
@@ -111,7 +124,10 @@ public abstract class JobLifecycleSpecification
     /// <summary>Each attempt runs in a task of its own.</summary>
     protected static string TaskIdOf(int attempt) => attempt == 1 ? TaskId : $"{TaskId}-{attempt}";
 
-    protected JobSubmitted Submitted() => new(JobId, UserId, Spec, Now);
+    protected JobSubmitted Submitted() => new(JobId, UserId, Spec, SubmittedAt);
+
+    /// <summary>What the admission controller publishes once it gave the attempt a slot.</summary>
+    protected JobAdmitted Admitted(int attempt = 1) => new(JobId, attempt);
 
     protected TaskStarted Started(int attempt = 1) => new(JobId, attempt, TaskIdOf(attempt), TaskStartedAt);
 
@@ -133,13 +149,17 @@ public abstract class JobLifecycleSpecification
     protected Task Publish<T>(T message)
         where T : class => Harness.Bus.Publish(message);
 
-    /// <summary>Publishes a message and waits until the saga consumed it, for the Given part of a scenario.</summary>
+    /// <summary>
+    /// Publishes a message and waits until the saga consumed it, for the Given part of a scenario; the
+    /// transition is then committed, so <see cref="JobState.Admission"/> shows what the step under test did.
+    /// </summary>
     protected async Task Deliver<T>(T message)
         where T : class
     {
         var before = ConsumedCount<T>();
         await Publish(message);
         Assert.That(await ConsumedBySaga<T>(before + 1), Is.True, $"Given: the saga consumes {typeof(T).Name}");
+        CommitTheTransition();
     }
 
     /// <summary>The single pending timer whose message is a <typeparamref name="T"/>.</summary>
@@ -166,11 +186,20 @@ public abstract class JobLifecycleSpecification
         var before = ConsumedCount<T>();
         await Fire<T>();
         Assert.That(await ConsumedBySaga<T>(before + 1), Is.True, $"Given: the saga consumes {typeof(T).Name}");
+        CommitTheTransition();
+    }
+
+    /// <summary>Attempt 1 waits in line for a slot.</summary>
+    protected async Task GivenAQueuedJob()
+    {
+        await Deliver(Submitted());
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId), "Given: the job waits for a slot");
     }
 
     protected async Task GivenAStartingJob()
     {
-        await Deliver(Submitted());
+        await GivenAQueuedJob();
+        await Deliver(Admitted(attempt: 1));
         Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId), "Given: the job is starting");
     }
 
@@ -189,12 +218,20 @@ public abstract class JobLifecycleSpecification
         Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId), "Given: the job is queued for a retry");
     }
 
-    protected async Task GivenAttempt2Starting()
+    /// <summary>The back-off of attempt 2 ended; attempt 2 waits in line for a slot.</summary>
+    protected async Task GivenAttempt2WaitingForASlot()
     {
         await GivenAJobQueuedForAttempt2();
         await FireAndDeliver<JobRetryDue>();
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId), "Given: attempt 2 waits for a slot");
+        Assert.That(Job.Attempt, Is.EqualTo(2), "Given: attempt 2 waits for a slot");
+    }
+
+    protected async Task GivenAttempt2Starting()
+    {
+        await GivenAttempt2WaitingForASlot();
+        await Deliver(Admitted(attempt: 2));
         Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId), "Given: attempt 2 is starting");
-        Assert.That(Job.Attempt, Is.EqualTo(2), "Given: attempt 2 is starting");
     }
 
     protected async Task GivenAttempt2Running()
@@ -202,6 +239,15 @@ public abstract class JobLifecycleSpecification
         await GivenAttempt2Starting();
         await Deliver(Started(attempt: 2));
         Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId), "Given: attempt 2 is running");
+    }
+
+    /// <summary>The pending retry falls due, the next attempt joins the line and is given a slot.</summary>
+    protected async Task GivenTheNextAttemptIsDueAndAdmitted()
+    {
+        await FireAndDeliver<JobRetryDue>();
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId), $"Given: attempt {Job.Attempt} waits for a slot");
+        await Deliver(Admitted(Job.Attempt));
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId), $"Given: attempt {Job.Attempt} is starting");
     }
 
     /// <summary>Waits until the saga has consumed <paramref name="times"/> messages of this type without a fault.</summary>
@@ -225,7 +271,7 @@ public abstract class JobLifecycleSpecification
     protected IReadOnlyList<(Guid JobId, int Attempt)> LaunchesSoFar =>
         [.. PublishedSoFar<LaunchTask>().Select(x => (x.JobId, x.Attempt))];
 
-    protected T RecordedSingle<T>() => Job.UncommittedEvents.OfType<T>().Single();
+    protected T RecordedSingle<T>() => Recorded.OfType<T>().Single();
 
     /// <summary>A job that has ended holds no timer: the four tokens are cleared and nothing is left to deliver.</summary>
     protected void AssertTheJobHoldsNoTimers()
@@ -243,9 +289,27 @@ public abstract class JobLifecycleSpecification
     /// </summary>
     protected static CancellationToken AlreadyCancelled => new(canceled: true);
 
-    private int ConsumedCount<T>()
+    protected int ConsumedCount<T>()
         where T : class =>
         SagaHarness.Consumed.Select<T>(AlreadyCancelled).Count(x => x.Exception is null);
+
+    /// <summary>
+    /// What the Marten repository does once it committed a transition, which the in-memory one never
+    /// does: the saga forgets the transition's events, timer changes and admission change. The test
+    /// keeps the events and timers, so <see cref="Recorded"/> and <see cref="PendingTimers"/> still tell
+    /// the whole story, while <see cref="JobState.Admission"/> only shows the latest transition's change.
+    /// </summary>
+    private void CommitTheTransition()
+    {
+        if (SagaHarness.Sagas.Contains(JobId) is not { } job)
+        {
+            return;
+        }
+
+        committedEvents.AddRange(job.UncommittedEvents);
+        committedTimers = [.. committedTimers.Where(x => !job.Timers.Cancelled.Contains(x.TokenId)), .. job.Timers.Added];
+        job.MarkCommitted();
+    }
 
     private static async Task<bool> Eventually(Func<bool> condition)
     {

@@ -13,7 +13,10 @@ internal static class JobLifecycleTestHarness
     /// <summary>
     /// The lifecycle saga on an in-memory bus and repository. That repository never commits, so the
     /// timers a transition sets stay on the saga (<see cref="JobState.Timers"/>) and nothing delivers
-    /// them: a test fires a timer by publishing its message.
+    /// them: a test fires a timer by publishing its message. Nor does anything write the line or the
+    /// slots, or run the admission controller: a test admits an attempt by publishing its
+    /// <see cref="EventPlatform.Contracts.Jobs.JobAdmitted"/>, and reads what a transition does to the
+    /// line or the slot from <see cref="JobState.Admission"/>.
     /// </summary>
     public static IServiceCollection AddJobLifecycleTestHarness(
         this IServiceCollection services, TimeProvider clock, Action<JobLifecycleOptions> configure)

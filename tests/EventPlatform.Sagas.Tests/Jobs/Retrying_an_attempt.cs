@@ -1,12 +1,13 @@
 using EventPlatform.Contracts.Jobs;
 using EventPlatform.Contracts.Tasks;
+using EventPlatform.Sagas.Admission;
 using EventPlatform.Sagas.Scheduling;
 
 namespace EventPlatform.Sagas.Tests.Jobs;
 
 /// <summary>
-/// Attempt 1 of 3 fails for a reason the retry policy names: the job goes back to Queued and
-/// attempt 2 is due after the first back-off (1 s base, so between 0.5 s and 1 s from now).
+/// Attempt 1 of 3 fails for a reason the retry policy names: the job goes back to Queued, frees its
+/// slot, and attempt 2 is due after the first back-off (1 s base, so between 0.5 s and 1 s from now).
 /// </summary>
 /// <typeparam name="TFailure">The message that reports the failure.</typeparam>
 public abstract class RetryableFailureSpecification<TFailure> : JobLifecycleSpecification
@@ -69,6 +70,15 @@ public abstract class RetryableFailureSpecification<TFailure> : JobLifecycleSpec
         Assert.That(Job.StartDeadlineToken, Is.Null);
         Assert.That(Job.RunDeadlineToken, Is.Null);
         Assert.That(Job.StopDeadlineToken, Is.Null);
+    }
+
+    [Test]
+    public async Task Should_free_the_slot_of_attempt_1_during_the_back_off()
+    {
+        Assert.That(await ConsumedBySaga<TFailure>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId));
+
+        Assert.That(Job.Admission, Is.EqualTo(AdmissionChange.Release), "Attempt 1 gives up its slot; attempt 2 joins the line when it is due");
     }
 
     protected abstract Task FailAttempt1();
@@ -169,24 +179,71 @@ public class When_the_task_does_not_start_in_time : RetryableFailureSpecificatio
 
 public class When_the_retry_is_due : JobLifecycleSpecification
 {
-    private Guid attempt1StartDeadline;
     private JobRetryScheduled retryScheduled = null!;
 
     [SetUp]
     public async Task The_back_off_of_attempt_2_ends()
     {
-        await GivenAStartingJob();
-        attempt1StartDeadline = Job.StartDeadlineToken!.Value;
-        await Deliver(FailedToStart(attempt: 1));
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId), "Given: the job is queued for a retry");
+        await GivenAJobQueuedForAttempt2();
         retryScheduled = RecordedSingle<JobRetryScheduled>();
         await Fire<JobRetryDue>();
     }
 
     [Test]
-    public async Task Should_launch_attempt_2()
+    public async Task Should_put_attempt_2_back_in_line_without_launching_it()
     {
         Assert.That(await ConsumedBySaga<JobRetryDue>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId));
+
+        Assert.That(Recorded, Is.EqualTo(new object[]
+        {
+            new JobQueued(JobId, 1, Now),
+            new JobLaunchRequested(JobId, 1, Now),
+            retryScheduled,
+            new JobQueued(JobId, 2, Now),
+        }));
+        Assert.That(Job.Attempt, Is.EqualTo(2));
+        Assert.That(Job.TaskId, Is.Null);
+
+        Assert.That(LaunchesSoFar, Is.EqualTo(new[] { (JobId, 1) }), "Attempt 2 launches only once it is admitted");
+        Assert.That(PublishedSoFar<StopTask>(), Is.Empty);
+        Assert.That(Job.Admission, Is.EqualTo(AdmissionChange.Enqueue), "Attempt 2 joins the line");
+        Assert.That(Job.QueuedAt, Is.EqualTo(SubmittedAt), "A retried attempt keeps the place the job took when it was submitted");
+    }
+
+    [Test]
+    public async Task Should_not_set_the_start_deadline_of_attempt_2_before_it_is_admitted()
+    {
+        Assert.That(await ConsumedBySaga<JobRetryDue>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId));
+
+        Assert.That(Job.RetryToken, Is.Null, "The back-off is over: the job now waits for a slot");
+        Assert.That(Job.StartDeadlineToken, Is.Null);
+        Assert.That(PendingTimers, Is.Empty);
+    }
+}
+
+public class When_attempt_2_is_admitted : JobLifecycleSpecification
+{
+    private Guid attempt1StartDeadline;
+    private JobRetryScheduled retryScheduled = null!;
+
+    [SetUp]
+    public async Task The_admission_controller_gives_attempt_2_a_slot()
+    {
+        await GivenAStartingJob();
+        attempt1StartDeadline = Job.StartDeadlineToken!.Value;
+        await Deliver(FailedToStart(attempt: 1));
+        await FireAndDeliver<JobRetryDue>();
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId), "Given: attempt 2 waits for a slot");
+        retryScheduled = RecordedSingle<JobRetryScheduled>();
+        await Publish(Admitted(attempt: 2));
+    }
+
+    [Test]
+    public async Task Should_launch_attempt_2()
+    {
+        Assert.That(await ConsumedBySaga<JobAdmitted>(times: 2), Is.True);
         Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId));
 
         Assert.That(Recorded, Is.EqualTo(new object[]
@@ -203,12 +260,13 @@ public class When_the_retry_is_due : JobLifecycleSpecification
         Assert.That(LaunchesSoFar, Is.EqualTo(new[] { (JobId, 1), (JobId, 2) }));
         Assert.That(PublishedSoFar<LaunchTask>()[1].Spec.Command, Is.EqualTo(new[] { "python", "train.py", "--epochs", "3" }));
         Assert.That(PublishedSoFar<StopTask>(), Is.Empty);
+        Assert.That(Job.Admission, Is.EqualTo(AdmissionChange.Acknowledge), "Attempt 2 takes up its slot");
     }
 
     [Test]
     public async Task Should_set_the_start_deadline_of_attempt_2()
     {
-        Assert.That(await ConsumedBySaga<JobRetryDue>(), Is.True);
+        Assert.That(await ConsumedBySaga<JobAdmitted>(times: 2), Is.True);
         Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId));
 
         Assert.That(Job.RetryToken, Is.Null);
@@ -292,7 +350,7 @@ public class When_the_back_off_reaches_its_maximum : JobLifecycleSpecification
         for (var attempt = 1; attempt < 5; attempt++)
         {
             await Deliver(LaunchFailed(attempt));
-            await FireAndDeliver<JobRetryDue>();
+            await GivenTheNextAttemptIsDueAndAdmitted();
             Assert.That(Job.Attempt, Is.EqualTo(attempt + 1), "Given: the next attempt is starting");
         }
 

@@ -1,5 +1,6 @@
 using EventPlatform.Contracts.Jobs;
 using EventPlatform.Contracts.Tasks;
+using EventPlatform.Sagas.Admission;
 
 namespace EventPlatform.Sagas.Tests.Jobs;
 
@@ -37,6 +38,15 @@ public class When_a_task_stops_with_exit_code_0 : JobLifecycleSpecification
 
         AssertTheJobHoldsNoTimers();
     }
+
+    [Test]
+    public async Task Should_free_the_slot()
+    {
+        Assert.That(await ConsumedBySaga<TaskStopped>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Succeeded), Is.EqualTo(JobId));
+
+        Assert.That(Job.Admission, Is.EqualTo(AdmissionChange.Release));
+    }
 }
 
 public class When_a_task_stops_with_a_non_zero_exit_code : JobLifecycleSpecification
@@ -67,6 +77,15 @@ public class When_a_task_stops_with_a_non_zero_exit_code : JobLifecycleSpecifica
         Assert.That(LaunchesSoFar, Is.EqualTo(new[] { (JobId, 1) }));
         Assert.That(PublishedSoFar<StopTask>(), Is.Empty);
         AssertTheJobHoldsNoTimers();
+    }
+
+    [Test]
+    public async Task Should_free_the_slot()
+    {
+        Assert.That(await ConsumedBySaga<TaskStopped>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Failed), Is.EqualTo(JobId));
+
+        Assert.That(Job.Admission, Is.EqualTo(AdmissionChange.Release));
     }
 
     [Test]
@@ -165,6 +184,7 @@ public class When_a_task_stops_before_its_start_is_reported : JobLifecycleSpecif
 
         Assert.That(PublishedSoFar<StopTask>(), Is.Empty);
         AssertTheJobHoldsNoTimers();
+        Assert.That(Job.Admission, Is.EqualTo(AdmissionChange.Release), "The slot taken for the launch is freed");
     }
 }
 

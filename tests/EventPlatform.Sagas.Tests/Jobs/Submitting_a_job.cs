@@ -1,6 +1,6 @@
 using EventPlatform.Contracts.Jobs;
 using EventPlatform.Contracts.Tasks;
-using EventPlatform.Sagas.Scheduling;
+using EventPlatform.Sagas.Admission;
 
 namespace EventPlatform.Sagas.Tests.Jobs;
 
@@ -10,61 +10,47 @@ public class When_a_job_is_submitted : JobLifecycleSpecification
     public Task The_job_is_submitted() => Publish(Submitted());
 
     [Test]
-    public async Task Should_request_the_launch_of_attempt_1()
+    public async Task Should_put_attempt_1_in_line_for_a_slot_without_launching_it()
     {
         Assert.That(await ConsumedBySaga<JobSubmitted>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId));
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId));
 
-        Assert.That(Recorded, Is.EqualTo(new object[]
-        {
-            new JobQueued(JobId, 1, Now),
-            new JobLaunchRequested(JobId, 1, Now),
-        }));
+        Assert.That(Recorded, Is.EqualTo(new object[] { new JobQueued(JobId, 1, Now) }));
 
-        var launch = PublishedSoFar<LaunchTask>().Single();
-        Assert.That(launch.JobId, Is.EqualTo(JobId));
-        Assert.That(launch.Attempt, Is.EqualTo(1));
-        Assert.That(launch.Spec.Command, Is.EqualTo(new[] { "python", "train.py", "--epochs", "3" }));
-        Assert.That(launch.Spec.TimeoutSeconds, Is.EqualTo(600));
-        Assert.That(launch.Spec.Priority, Is.EqualTo(JobPriority.High));
-        Assert.That(launch.Spec.Env, Is.EqualTo(new Dictionary<string, string> { ["STAGE"] = "test" }));
-        Assert.That(launch.Spec.MaxAttempts, Is.EqualTo(3));
-        Assert.That(launch.Spec.RetryOnExitCodes, Is.Empty);
+        Assert.That(PublishedSoFar<LaunchTask>(), Is.Empty, "A job launches only once the admission controller gives it a slot");
         Assert.That(PublishedSoFar<StopTask>(), Is.Empty);
+        Assert.That(Job.Admission, Is.EqualTo(AdmissionChange.Enqueue), "The job joins the line");
     }
 
     [Test]
-    public async Task Should_set_the_start_deadline_of_attempt_1()
+    public async Task Should_not_set_a_start_deadline_before_the_job_is_admitted()
     {
         Assert.That(await ConsumedBySaga<JobSubmitted>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId));
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId));
 
-        var token = Job.StartDeadlineToken;
-        Assert.That(token, Is.Not.Null);
-        Assert.That(PendingTimers, Is.EqualTo(new[]
-        {
-            new ScheduledDelivery(token!.Value, Now + StartTimeout, new JobStartDeadlineReached(JobId, 1, token.Value)),
-        }));
+        // A wait for a slot may last as long as the line is: only a launch starts the clock.
+        Assert.That(Job.StartDeadlineToken, Is.Null);
         Assert.That(Job.RunDeadlineToken, Is.Null);
         Assert.That(Job.StopDeadlineToken, Is.Null);
         Assert.That(Job.RetryToken, Is.Null);
+        Assert.That(PendingTimers, Is.Empty);
     }
 
     [Test]
     public async Task Should_cancel_the_submission_recovery_timer()
     {
         Assert.That(await ConsumedBySaga<JobSubmitted>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId));
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId));
 
         // The API sets that timer with the job id as its token.
         Assert.That(Job.Timers.Cancelled, Is.EqualTo(new[] { JobId }));
     }
 
     [Test]
-    public async Task Should_keep_the_submitter_and_the_spec_on_the_job()
+    public async Task Should_keep_the_submitter_the_spec_and_the_time_it_joined_the_line_on_the_job()
     {
         Assert.That(await ConsumedBySaga<JobSubmitted>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId));
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId));
 
         Assert.That(Job.UserId, Is.EqualTo(UserId));
         Assert.That(Job.Attempt, Is.EqualTo(1));
@@ -72,6 +58,8 @@ public class When_a_job_is_submitted : JobLifecycleSpecification
         Assert.That(Job.Spec?.Command, Is.EqualTo(new[] { "python", "train.py", "--epochs", "3" }));
         Assert.That(Job.Spec?.TimeoutSeconds, Is.EqualTo(600));
         Assert.That(Job.Spec?.MaxAttempts, Is.EqualTo(3));
+        Assert.That(Job.Spec?.Priority, Is.EqualTo(JobPriority.High));
+        Assert.That(Job.QueuedAt, Is.EqualTo(SubmittedAt), "The line is ordered by when the API accepted the job, not when the saga saw it");
     }
 }
 
@@ -100,5 +88,30 @@ public class When_a_job_submission_is_delivered_twice : JobLifecycleSpecificatio
         Assert.That(LaunchesSoFar, Is.EqualTo(new[] { (JobId, 1) }));
         Assert.That(PendingTimers, Has.Count.EqualTo(1));
         Assert.That(PendingTimer<JobStartDeadlineReached>().TokenId, Is.EqualTo(Job.StartDeadlineToken));
+        Assert.That(Job.Admission, Is.EqualTo(AdmissionChange.None), "The job keeps its slot and does not join the line again");
+    }
+}
+
+public class When_a_job_submission_is_delivered_twice_while_the_job_waits_for_a_slot : JobLifecycleSpecification
+{
+    [SetUp]
+    public async Task The_submission_is_delivered_again()
+    {
+        await GivenAQueuedJob();
+        await Publish(Submitted());
+    }
+
+    [Test]
+    public async Task Should_keep_one_place_in_line()
+    {
+        Assert.That(await ConsumedBySaga<JobSubmitted>(times: 2), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId));
+
+        Assert.That(Recorded, Is.EqualTo(new object[] { new JobQueued(JobId, 1, Now) }));
+        Assert.That(Job.Attempt, Is.EqualTo(1));
+
+        Assert.That(PublishedSoFar<LaunchTask>(), Is.Empty);
+        Assert.That(PendingTimers, Is.Empty);
+        Assert.That(Job.Admission, Is.EqualTo(AdmissionChange.None), "The job is already in line");
     }
 }

@@ -1,5 +1,6 @@
 using EventPlatform.Contracts.Jobs;
 using EventPlatform.Contracts.Tasks;
+using EventPlatform.Sagas.Admission;
 using EventPlatform.Sagas.Scheduling;
 
 namespace EventPlatform.Sagas.Tests.Jobs;
@@ -43,6 +44,15 @@ public class When_a_job_overruns_its_timeout : JobLifecycleSpecification
         {
             new StopTask(JobId, 1, TaskId, "Job exceeded its timeout of 1 s."),
         }));
+    }
+
+    [Test]
+    public async Task Should_free_the_slot()
+    {
+        Assert.That(await ConsumedBySaga<JobRunDeadlineReached>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.TimedOut), Is.EqualTo(JobId));
+
+        Assert.That(Job.Admission, Is.EqualTo(AdmissionChange.Release));
     }
 }
 
