@@ -46,7 +46,12 @@ public sealed class When_the_stand_in_lock_package_is_used
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using var count = new NpgsqlCommand("select count(*) from pg_locks where locktype = 'advisory' and granted", connection);
+        // pg_locks is cluster-wide and other tests take advisory locks too: count this key, in this database.
+        await using var count = new NpgsqlCommand(
+            "select count(*) from pg_locks where locktype = 'advisory' and granted and objsubid = 1 " +
+            "and classid = 0 and objid = @key and database = (select oid from pg_database where datname = current_database())",
+            connection);
+        count.Parameters.AddWithValue("key", (long)LockKey);
         return (long)(await count.ExecuteScalarAsync())!;
     }
 }
