@@ -49,6 +49,7 @@ public static class EcsBridgeModule
     {
         bus.AddConsumer<LaunchTaskConsumer, LaunchTaskConsumerDefinition>();
         bus.AddConsumer<StopTaskConsumer, StopTaskConsumerDefinition>();
+        bus.AddConsumer<ReconcileTaskConsumer>();
         return bus;
     }
 }

@@ -1,6 +1,7 @@
 using EventPlatform.Sagas.Admission;
 using EventPlatform.Sagas.Jobs;
 using EventPlatform.Sagas.Persistence;
+using EventPlatform.Sagas.Reconciliation;
 using EventPlatform.Sagas.Scheduling;
 using Marten;
 using MassTransit;
@@ -19,12 +20,25 @@ public static class SagasModule
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<AdmissionOptions>().Bind(configuration.GetSection(AdmissionOptions.Section));
         services.AddSingleton<AdmissionSignal>();
-        services.ConfigureMarten(options => options.AddScheduledMessages().AddAdmission());
+        services.AddOptions<ReconciliationOptions>().Bind(configuration.GetSection(ReconciliationOptions.Section));
+        services.ConfigureMarten(options =>
+        {
+            options.AddScheduledMessages().AddAdmission();
+
+            // The reconciler asks for every running job's task.
+            options.Schema.For<JobState>().Index(x => x.CurrentState);
+        });
 
         var scheduler = configuration.GetSection(SchedulerOptions.Section).Get<SchedulerOptions>() ?? new SchedulerOptions();
         if (scheduler.RunDispatcher)
         {
             services.AddHostedService<ScheduledMessageDispatcher>();
+        }
+
+        var reconciliation = configuration.GetSection(ReconciliationOptions.Section).Get<ReconciliationOptions>() ?? new ReconciliationOptions();
+        if (reconciliation.RunReconciler)
+        {
+            services.AddHostedService<TaskReconciler>();
         }
 
         var admission = configuration.GetSection(AdmissionOptions.Section).Get<AdmissionOptions>() ?? new AdmissionOptions();

@@ -21,6 +21,8 @@ public sealed class When_the_host_is_killed_mid_flight
         {
             ["JobLifecycle__StartTimeout"] = "00:00:15",
             ["JobLifecycle__SubmissionRecoveryDelay"] = "00:00:03",
+            ["Reconciliation__StartupDelay"] = "00:00:01",
+            ["Reconciliation__Interval"] = "00:00:02",
         });
         var quick = new List<Guid>();
         var overstaying = new List<Guid>();
@@ -65,6 +67,38 @@ public sealed class When_the_host_is_killed_mid_flight
         Assert.That(overstaying.Select(id => finals[id].GetProperty("state").GetString()), Is.All.EqualTo("TimedOut"), "timeouts still fire");
         Assert.That(quick.Select(id => finals[id].GetProperty("state").GetString()), Is.All.AnyOf("Succeeded", "TimedOut"));
         Assert.That(failing.Select(id => finals[id].GetProperty("state").GetString()), Is.All.AnyOf("Failed", "TimedOut"));
+    }
+
+    [Test]
+    public async Task Should_find_a_running_task_the_dead_host_took_with_it_and_run_the_job_again()
+    {
+        await using var platform = await RunningPlatform.StartAsync(new Dictionary<string, string>
+        {
+            ["Reconciliation__StartupDelay"] = "00:00:01",
+            ["Reconciliation__Interval"] = "00:00:02",
+        });
+        var jobId = await SubmitAsync(platform, new { command = new[] { "sleep", "120" }, timeoutSeconds = 300 });
+        await Eventually.MatchAsync(() => GetJobAsync(platform, jobId), job => job.GetProperty("state").GetString() == "Running", TimeSpan.FromSeconds(30), "the job to run");
+
+        await platform.KillAsync();
+        await platform.RestartAsync();
+
+        // Without reconciliation it would sit in Running until its five-minute deadline.
+        var again = await Eventually.MatchAsync(
+            () => GetJobAsync(platform, jobId),
+            job => job.GetProperty("attempt").GetInt32() == 2 && job.GetProperty("state").GetString() == "Running",
+            TimeSpan.FromSeconds(30),
+            "attempt 2 to run after the restart");
+        Assert.That(again.GetProperty("error").GetString(), Does.Contain("TaskLost"));
+        var types = await EventTypesAsync(platform, jobId);
+        Assert.That(types, Is.EqualTo(new[]
+        {
+            "JobSubmitted", "JobQueued", "JobLaunchRequested", "JobStarted", "JobRetryScheduled",
+            "JobQueued", "JobLaunchRequested", "JobStarted",
+        }));
+
+        using var cancel = await platform.Http.PostAsync(new Uri($"/jobs/{jobId}/cancel", UriKind.Relative), content: null);
+        cancel.EnsureSuccessStatusCode();
     }
 
     private static async Task<Guid> SubmitAsync(RunningPlatform platform, object job)

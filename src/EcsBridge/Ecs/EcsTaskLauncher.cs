@@ -8,8 +8,32 @@ namespace EventPlatform.EcsBridge.Ecs;
 /// Runs each job attempt as a Fargate task. What happens to the task afterwards arrives as
 /// EventBridge task state changes, not from here.
 /// </summary>
-internal sealed partial class EcsTaskLauncher(EcsClient ecs, ILogger<EcsTaskLauncher> logger) : ITaskLauncher
+internal sealed partial class EcsTaskLauncher(EcsClient ecs, TimeProvider clock, ILogger<EcsTaskLauncher> logger) : ITaskLauncher
 {
+    /// <summary>
+    /// DescribeTasks tells how the task really is: stopped (its EventBridge event was lost: say it
+    /// now), still going (nothing to say), or unknown to ECS (lost).
+    /// </summary>
+    public async Task<TaskStopped?> ReconcileAsync(ReconcileTask task, CancellationToken cancellationToken)
+    {
+        var described = await ecs.DescribeTasksAsync([task.TaskId], cancellationToken).ConfigureAwait(false);
+        if (described.Tasks.FirstOrDefault(t => t.TaskArn == task.TaskId) is not { } status)
+        {
+            return TaskLost.For(task, clock);
+        }
+
+        return status.LastStatus == "STOPPED"
+            ? new TaskStopped(
+                task.JobId,
+                task.Attempt,
+                task.TaskId,
+                status.ExitCode,
+                status.StopCode ?? "Unknown",
+                status.StoppedReason,
+                status.StoppedAt ?? clock.GetUtcNow())
+            : null;
+    }
+
     public async Task LaunchAsync(LaunchTask launch, CancellationToken cancellationToken)
     {
         // The job's own size; Fargate refuses combinations it does not offer, and that refusal

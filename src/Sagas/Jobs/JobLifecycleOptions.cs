@@ -25,7 +25,7 @@ public sealed class JobLifecycleOptions
     public TimeSpan SubmissionRecoveryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>ECS stop codes that mean the platform, not the job, failed: the attempt is retried.</summary>
-    public IList<string> RetryableStopCodes { get; } = ["TaskFailedToStart", "SpotInterruption", "TerminationNotice"];
+    public IList<string> RetryableStopCodes { get; } = ["TaskFailedToStart", "SpotInterruption", "TerminationNotice", "TaskLost"];
 
     /// <summary>Exit codes with which the Agent reports its own failure rather than the command's.</summary>
     public IList<int> AgentFailureExitCodes { get; } = [125];

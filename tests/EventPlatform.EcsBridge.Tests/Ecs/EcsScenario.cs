@@ -26,7 +26,7 @@ internal sealed class EcsScenario : IAsyncDisposable
         this.credentials = credentials;
         http = new HttpClient();
         Client = new EcsClient(http, Microsoft.Extensions.Options.Options.Create(options), credentials, clock, NullLogger<EcsClient>.Instance);
-        Launcher = new EcsTaskLauncher(Client, NullLogger<EcsTaskLauncher>.Instance);
+        Launcher = new EcsTaskLauncher(Client, TimeProvider.System, NullLogger<EcsTaskLauncher>.Instance);
     }
 
     public FakeEcs Server { get; }
