@@ -17,6 +17,7 @@ internal static class BusTransport
         bus.UsingInMemory((context, cfg) =>
         {
             cfg.UseDelayedMessageScheduler();
+            cfg.UseJobLogScope(context);
             cfg.ConfigureEndpoints(context);
         });
     }
