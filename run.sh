@@ -35,6 +35,7 @@ MSG
 ASPNETCORE_ENVIRONMENT=Embedded \
 ConnectionStrings__Postgres="$(ep_pg_connection eventplatform)" \
 LocalLauncher__WorkRoot="$EP_LOCAL/tasks" \
+Artifacts__LocalRoot="${Artifacts__LocalRoot:-$EP_LOCAL/artifacts}" \
   dotnet "$EP_HOST_DLL" --urls "$url" --contentRoot "$EP_ROOT/src/Api" &
 host_pid=$!
 wait "$host_pid"

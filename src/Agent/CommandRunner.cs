@@ -20,7 +20,7 @@ internal static class CommandRunner
 
     private static readonly TimeSpan OutputDrainLimit = TimeSpan.FromSeconds(2);
 
-    public static async Task<int> RunAsync(string[] command, AgentContext context, TextWriter output)
+    public static async Task<int> RunAsync(string[] command, AgentContext context, TextWriter output, IOutputObserver? observer = null)
     {
         var log = new AgentLog(output, context);
         if (command.Length == 0 || string.IsNullOrWhiteSpace(command[0]))
@@ -29,24 +29,37 @@ internal static class CommandRunner
             return CommandNotRunnable;
         }
 
-        if (ProgramLocator.Find(command[0]) is not { } program)
+        Sandbox? sandbox;
+        try
+        {
+            sandbox = Sandbox.FromEnvironment();
+        }
+        catch (SandboxException ex)
+        {
+            log.Error(ex.Message);
+            return ex.ExitCode;
+        }
+
+        if ((sandbox is null ? ProgramLocator.Find(command[0]) : sandbox.Locate(command[0])) is not { } program)
         {
             log.Error($"Cannot run '{command[0]}': no such executable program.");
             return CommandNotRunnable;
         }
 
-        // setsid execs in place, so the command's pid is also its process group id.
-        var startInfo = new ProcessStartInfo("setsid")
+        // setsid execs in place, and so does each step of the sandbox: the command's pid is also its process group id.
+        var commandLine = sandbox?.Wrap(program, command.Skip(1)) ?? ["setsid", program, .. command.Skip(1)];
+        var startInfo = new ProcessStartInfo(commandLine[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        startInfo.ArgumentList.Add(program);
-        foreach (var argument in command.Skip(1))
+        foreach (var argument in commandLine.Skip(1))
         {
             startInfo.ArgumentList.Add(argument);
         }
+
+        sandbox?.PrepareEnvironment(startInfo.Environment);
 
         using var process = new Process { StartInfo = startInfo };
         var stop = new StopRequest(log, context.StopGrace);
@@ -70,8 +83,8 @@ internal static class CommandRunner
         stop.Attach(process);
         using var parentWatch = context.ExitWithParent ? ParentWatch.Start(process, log) : null;
         var relays = Task.WhenAll(
-            RelayAsync(process.StandardOutput, "stdout", log),
-            RelayAsync(process.StandardError, "stderr", log));
+            RelayAsync(process.StandardOutput, "stdout", log, observer),
+            RelayAsync(process.StandardError, "stderr", log, observer));
         await process.WaitForExitAsync().ConfigureAwait(false);
         NativeMethods.SignalGroup(process.Id, NativeMethods.SigKill);
         try
@@ -83,14 +96,20 @@ internal static class CommandRunner
             log.Error("Output did not close after the command exited; the rest is dropped.");
         }
 
+        if (sandbox?.ExplainExit(process.ExitCode) is { } explanation)
+        {
+            log.Error(explanation);
+        }
+
         log.Info($"Command exited with code {process.ExitCode}.");
         return process.ExitCode;
     }
 
-    private static async Task RelayAsync(StreamReader reader, string stream, AgentLog log)
+    private static async Task RelayAsync(StreamReader reader, string stream, AgentLog log, IOutputObserver? observer)
     {
         while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
         {
+            observer?.OnOutput(stream, line);
             log.Output(stream, line);
         }
     }

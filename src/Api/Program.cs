@@ -3,6 +3,7 @@ using EventPlatform.Api.Auth;
 using EventPlatform.Api.Hosting;
 using EventPlatform.Api.Jobs;
 using EventPlatform.Api.Jobs.Submitting;
+using EventPlatform.Api.Jobs.Artifacts;
 using EventPlatform.EcsBridge;
 using EventPlatform.Projections;
 using EventPlatform.Sagas;
@@ -17,6 +18,7 @@ builder.Services.AddEventStore(builder.Configuration);
 builder.Services.AddSagas(builder.Configuration);
 builder.Services.AddEcsBridge(builder.Configuration);
 builder.Services.AddDeadLetters();
+builder.Services.AddJobArtifacts(builder.Configuration);
 builder.Services.AddMassTransit(bus =>
 {
     bus.AddSagaConsumers();

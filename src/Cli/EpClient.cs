@@ -37,6 +37,10 @@ internal sealed class EpClient(HttpClient http) : IDisposable
     public Task<JsonElement> GetEventsAsync(string jobId, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, $"/jobs/{Uri.EscapeDataString(jobId)}/events", content: null, cancellationToken);
 
+    /// <summary>Any JSON resource of the API; <paramref name="pathAndQuery"/> is already escaped.</summary>
+    public Task<JsonElement> GetJsonAsync(string pathAndQuery, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, pathAndQuery, content: null, cancellationToken);
+
     public Task<JsonElement> CancelAsync(string jobId, string? reason, CancellationToken cancellationToken) =>
         SendAsync(
             HttpMethod.Post,
@@ -44,9 +48,62 @@ internal sealed class EpClient(HttpClient http) : IDisposable
             reason is null ? null : JsonContent.Create(new { reason }, options: JsonSerializerOptions.Web),
             cancellationToken);
 
+    public Task<JsonElement> GetArtifactsAsync(string jobId, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, $"/jobs/{Uri.EscapeDataString(jobId)}/artifacts", content: null, cancellationToken);
+
+    /// <summary>The latest attempt's output, or <paramref name="attempt"/>'s.</summary>
+    public Task<string> GetLogsAsync(string jobId, int? attempt, CancellationToken cancellationToken) =>
+        SendForTextAsync(
+            HttpMethod.Get,
+            $"/jobs/{Uri.EscapeDataString(jobId)}/logs{(attempt is { } n ? $"?attempt={n}" : string.Empty)}",
+            content: null,
+            cancellationToken);
+
+    /// <summary>
+    /// Fetches a download URL the server handed out (pre-signed, or signed by the server) into
+    /// <paramref name="path"/>. Sent without the API key: the URL is its own authorisation, and
+    /// may point at another host.
+    /// </summary>
+    public static async Task DownloadAsync(Uri url, string path, CancellationToken cancellationToken)
+    {
+        using var downloads = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
+        HttpResponseMessage response;
+        try
+        {
+            response = await downloads.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new EpException($"Cannot download {url.GetLeftPart(UriPartial.Path)}: {ex.Message}");
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new EpException($"Cannot download {url.GetLeftPart(UriPartial.Path)}: {(int)response.StatusCode} {response.StatusCode}");
+            }
+
+            var partial = path + ".partial";
+            await using (var file = File.Create(partial))
+            {
+                await response.Content.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+            }
+
+            File.Move(partial, path, overwrite: true);
+        }
+    }
+
     public void Dispose() => http.Dispose();
 
     private async Task<JsonElement> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    {
+        var body = await SendForTextAsync(method, path, content, cancellationToken).ConfigureAwait(false);
+        using var document = JsonDocument.Parse(body);
+        return document.RootElement.Clone();
+    }
+
+    private async Task<string> SendForTextAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
         HttpResponseMessage response;
@@ -71,8 +128,7 @@ internal sealed class EpClient(HttpClient http) : IDisposable
                 throw new EpException(DescribeProblem(response.StatusCode, body));
             }
 
-            using var document = JsonDocument.Parse(body);
-            return document.RootElement.Clone();
+            return body;
         }
     }
 

@@ -19,6 +19,10 @@ internal static class EpCommand
             StatusCommand.Create(context),
             EventsCommand.Create(context),
             CancelCommand.Create(context),
+            ResultsCommand.Create(context),
+            LogsCommand.Create(context),
+            ListCommand.Create(context),
+            HistoryCommand.Create(context),
         };
     }
 }

@@ -1,4 +1,6 @@
+using EventPlatform.EcsBridge.Artifacts;
 using EventPlatform.EcsBridge.Ecs;
+using EventPlatform.EcsBridge.InstantLauncher;
 using EventPlatform.EcsBridge.LocalLauncher;
 using EventPlatform.EcsBridge.Sqs;
 using EventPlatform.EcsBridge.TaskEvents;
@@ -30,7 +32,12 @@ public static class EcsBridgeModule
         else if (string.Equals(launcher, "Local", StringComparison.OrdinalIgnoreCase))
         {
             services.AddOptions<LocalLauncherOptions>().Bind(configuration.GetSection(LocalLauncherOptions.Section));
+            services.AddArtifactsOptions(configuration);
             services.AddSingleton<ITaskLauncher, LocalTaskLauncher>();
+        }
+        else if (string.Equals(launcher, "Instant", StringComparison.OrdinalIgnoreCase))
+        {
+            services.AddSingleton<ITaskLauncher, InstantTaskLauncher>();
         }
         else
         {

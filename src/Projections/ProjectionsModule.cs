@@ -51,7 +51,15 @@ public static class ProjectionsModule
         options.Projections.Add<JobStatusProjection>(ProjectionLifecycle.Inline);
 
         // Per-user questions (how many of my jobs wait?) stay index lookups as the table grows.
-        options.Schema.For<JobStatusView>().Index(x => x.UserId);
+        // GET /jobs filters and pages on these: CreatedAt is a real timestamptz column so the
+        // (created_at, id) keyset of its cursor is a plain row comparison; the GIN index serves
+        // label containment (data @> {"Spec":{"Labels":{...}}}). See docs/adr/0013-read-side.md.
+        options.Schema.For<JobStatusView>()
+            .Index(x => x.UserId)
+            .Index(x => x.State)
+            .Index(x => x.Spec.Priority)
+            .Duplicate(x => x.CreatedAt)
+            .GinIndexJsonData();
         options.Projections.Add<JobTimelineProjection>(ProjectionLifecycle.Async);
         return options;
     }

@@ -56,6 +56,9 @@ internal sealed class RunningPlatform : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The local artifact store and live logs, inside the platform's own folder.</summary>
+    public string ArtifactsRoot => Path.Combine(workRoot, ".artifacts");
+
     /// <summary>Calls as alice.</summary>
     public HttpClient Http { get; }
 
@@ -139,6 +142,7 @@ internal sealed class RunningPlatform : IAsyncDisposable
         startInfo.ArgumentList.Add(BaseAddress.ToString().TrimEnd('/'));
         startInfo.Environment["ConnectionStrings__Postgres"] = connectionString;
         startInfo.Environment["LocalLauncher__WorkRoot"] = workRoot;
+        startInfo.Environment["Artifacts__LocalRoot"] = ArtifactsRoot;
         foreach (var (key, value) in settings)
         {
             startInfo.Environment[key] = value;

@@ -8,6 +8,11 @@ internal static class SubmitCommand
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
     private static readonly string[] TerminalStates = ["Succeeded", "Failed", "TimedOut", "Cancelled"];
 
+    /// <summary>The Agent runs <c>["ep-builtin", NAME]</c> as one of its demo workloads.</summary>
+    private const string BuiltinCommand = "ep-builtin";
+
+    private static readonly string[] Builtins = ["cpu", "memory", "io", "sleep", "fail", "computer-use"];
+
     public static Command Create(CliContext context)
     {
         var timeout = new Option<int?>("--timeout", "-t") { Description = "Seconds the job may run (1..86400; server default 3600)." };
@@ -17,18 +22,31 @@ internal static class SubmitCommand
         var maxAttempts = new Option<int?>("--max-attempts") { Description = "Attempts for retryable failures (1..10; default 3)." };
         var retryOn = new Option<int[]>("--retry-on-exit-code") { Description = "An exit code of the command that earns another attempt (repeatable)." };
         var wait = new Option<bool>("--wait", "-w") { Description = "Wait for the job to end; exit with 0 if it succeeded, else its exit code (or 1)." };
+        var builtin = new Option<string?>("--builtin", "-b") { Description = "Run a built-in demo workload instead of a command: " + string.Join(", ", Builtins) + "." };
+        builtin.AcceptOnlyFromAmong(Builtins);
         var command = new Argument<string[]>("command")
         {
             Description = "The command to run, after --: ep submit -- sh -c 'echo hi'",
-            Arity = ArgumentArity.OneOrMore,
+            Arity = ArgumentArity.ZeroOrMore,
         };
 
-        var submit = new Command("submit", "Submit a job.") { timeout, priority, env, maxAttempts, retryOn, wait, command };
+        var submit = new Command("submit", "Submit a job.") { timeout, priority, env, maxAttempts, retryOn, wait, builtin, command };
+        submit.Validators.Add(result =>
+        {
+            var hasCommand = result.GetValue(command) is { Length: > 0 };
+            var hasBuiltin = result.GetValue(builtin) is not null;
+            if (hasCommand == hasBuiltin)
+            {
+                result.AddError(hasCommand
+                    ? "Give either --builtin NAME or a command after --, not both."
+                    : "Give a command after -- (ep submit -- sh -c 'echo hi'), or --builtin NAME.");
+            }
+        });
         submit.SetAction((parse, cancellationToken) => context.RunAsync(async client =>
         {
             var job = new Dictionary<string, object>
             {
-                ["command"] = parse.GetValue(command) ?? [],
+                ["command"] = parse.GetValue(builtin) is { } name ? new[] { BuiltinCommand, name } : parse.GetValue(command) ?? [],
                 ["env"] = ParseEnv(parse.GetValue(env) ?? []),
             };
             if (parse.GetValue(timeout) is { } seconds)

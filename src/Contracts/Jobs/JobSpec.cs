@@ -16,4 +16,7 @@ public sealed record JobSpec(
     public IReadOnlyList<int> RetryOnExitCodes { get; init; } = [];
 
     public JobLimits Limits { get; init; } = JobLimits.Default;
+
+    /// <summary>Free-form <c>key: value</c> tags the submitter can filter on (<c>GET /jobs?label=team:x</c>).</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 }

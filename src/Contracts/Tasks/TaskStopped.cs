@@ -11,4 +11,11 @@ public sealed record TaskStopped(
     int? ExitCode,
     string StopCode,
     string? Reason,
-    DateTimeOffset StoppedAt);
+    DateTimeOffset StoppedAt)
+{
+    /// <summary>
+    /// What the runtime says of the job's container, beyond its exit code: ECS's
+    /// <c>containers[].reason</c>, such as "OutOfMemoryError: Container killed due to memory usage".
+    /// </summary>
+    public string? ContainerReason { get; init; }
+}

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EventPlatform.EcsBridge.LocalLauncher.Sandboxing;
 
 namespace EventPlatform.EcsBridge.LocalLauncher;
 
@@ -12,6 +13,15 @@ internal sealed class LocalTask(Guid jobId, int attempt, string taskArn, string 
     public Process? Process { get; set; }
     public DateTimeOffset? StartedAt { get; set; }
 
+    /// <summary>The command's output so far, for the logs endpoint; null if it could not be opened.</summary>
+    public LiveLog? LiveLog { get; set; }
+
     /// <summary>Set when the platform asked for the stop, so the STOPPED event says UserInitiated.</summary>
     public string? StopReason { get; set; }
+
+    /// <summary>The task's uid and cgroups, when the launcher sandboxes tasks.</summary>
+    public SandboxedTask? Sandbox { get; set; }
+
+    /// <summary>Set when a limit of the sandbox ended the command: the STOPPED event's <c>containers[].reason</c>.</summary>
+    public string? ContainerReason { get; set; }
 }

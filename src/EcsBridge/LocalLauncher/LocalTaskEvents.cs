@@ -36,7 +36,7 @@ internal static class LocalTaskEvents
             StoppedReason: reason,
             StartedAt: task.StartedAt,
             StoppedAt: at,
-            Containers: [new EcsContainer(TaskEnvironment.JobContainerName, "STOPPED", exitCode, Reason: null)],
+            Containers: [new EcsContainer(TaskEnvironment.JobContainerName, "STOPPED", exitCode, task.ContainerReason)],
             Overrides: Overrides(task))));
 
     private static EcsTaskStateChange Change(DateTimeOffset at, EcsTaskDetail detail) =>

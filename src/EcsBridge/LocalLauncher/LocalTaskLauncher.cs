@@ -3,6 +3,8 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using EventPlatform.Contracts.Tasks;
+using EventPlatform.EcsBridge.Artifacts;
+using EventPlatform.EcsBridge.LocalLauncher.Sandboxing;
 using EventPlatform.EcsBridge.TaskEvents;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,13 +18,16 @@ namespace EventPlatform.EcsBridge.LocalLauncher;
 internal sealed partial class LocalTaskLauncher(
     TaskEventIntake intake,
     IOptions<LocalLauncherOptions> options,
+    IOptions<ArtifactsOptions> artifactOptions,
     TimeProvider clock,
     ILogger<LocalTaskLauncher> logger) : ITaskLauncher, IDisposable
 {
     private const string SafePath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private readonly ConcurrentDictionary<(Guid JobId, int Attempt), LocalTask> tasks = new();
     private readonly LocalLauncherOptions settings = options.Value;
+    private readonly ArtifactsOptions artifacts = artifactOptions.Value;
     private readonly EndedAttempts ended = new(clock);
+    private readonly TaskSandbox sandbox = new(options.Value, logger);
 
     public async Task LaunchAsync(LaunchTask launch, CancellationToken cancellationToken)
     {
@@ -51,7 +56,21 @@ internal sealed partial class LocalTaskLauncher(
             throw;
         }
 
-        var process = new Process { StartInfo = AgentStartInfo(launch, workDirectory), EnableRaisingEvents = true };
+        task.LiveLog = OpenLiveLog(task);
+        if (settings.Sandbox)
+        {
+            try
+            {
+                task.Sandbox = await sandbox.EnterAsync(launch.JobId, launch.Attempt, launch.Spec.Limits).ConfigureAwait(false);
+            }
+            catch (SandboxUnavailableException ex)
+            {
+                await FinishAsync(task, exitCode: null, "TaskFailedToStart", $"Cannot sandbox the task: {ex.Message}", cancellationToken).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        var process = new Process { StartInfo = AgentStartInfo(launch, workDirectory, task.Sandbox), EnableRaisingEvents = true };
         try
         {
             process.Start();
@@ -102,7 +121,7 @@ internal sealed partial class LocalTaskLauncher(
         }
     }
 
-    private ProcessStartInfo AgentStartInfo(LaunchTask launch, string workDirectory)
+    private ProcessStartInfo AgentStartInfo(LaunchTask launch, string workDirectory, SandboxedTask? sandboxed)
     {
         var startInfo = new ProcessStartInfo(DotnetHost.Path)
         {
@@ -122,7 +141,18 @@ internal sealed partial class LocalTaskLauncher(
         startInfo.Environment.Clear();
         startInfo.Environment["PATH"] = SafePath;
         startInfo.Environment["HOME"] = workDirectory;
-        foreach (var (name, value) in launch.Spec.Env)
+        // Sandboxed, the job's variables travel inert, for the sandbox's last step to set once root is gone.
+        foreach (var (name, value) in sandboxed is null ? launch.Spec.Env : SandboxedTask.JobVariables(launch.Spec.Env))
+        {
+            startInfo.Environment[name] = value;
+        }
+
+        foreach (var name in ArtifactsEnvironment.Reserved)
+        {
+            startInfo.Environment.Remove(name);
+        }
+
+        foreach (var (name, value) in ArtifactsEnvironment.For(artifacts, launch.JobId, launch.Attempt))
         {
             startInfo.Environment[name] = value;
         }
@@ -131,6 +161,11 @@ internal sealed partial class LocalTaskLauncher(
         startInfo.Environment[TaskEnvironment.Attempt] = launch.Attempt.ToString(CultureInfo.InvariantCulture);
         startInfo.Environment[TaskEnvironment.StopGraceSeconds] = ((int)settings.StopGrace.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         startInfo.Environment[TaskEnvironment.ExitWithParent] = "1";
+        foreach (var (name, value) in sandboxed?.AgentVariables() ?? [])
+        {
+            startInfo.Environment[name] = value;
+        }
+
         return startInfo;
     }
 
@@ -145,6 +180,7 @@ internal sealed partial class LocalTaskLauncher(
             var (stopCode, reason) = task.StopReason is { } stopReason
                 ? ("UserInitiated", stopReason)
                 : ("EssentialContainerExited", "Essential container in task exited");
+            task.ContainerReason = task.Sandbox?.ContainerReason(process.ExitCode);
             await FinishAsync(task, process.ExitCode, stopCode, reason, CancellationToken.None).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // A background follower must log, not crash the host.
@@ -161,6 +197,13 @@ internal sealed partial class LocalTaskLauncher(
 
     private async Task FinishAsync(LocalTask task, int? exitCode, string stopCode, string reason, CancellationToken cancellationToken)
     {
+        task.LiveLog?.Dispose();
+        if (task.Sandbox is { } sandboxed)
+        {
+            // Before STOPPED goes out: nothing of this attempt may still run when the next one starts.
+            await sandboxed.ReleaseAsync().ConfigureAwait(false);
+        }
+
         LogStopped(task.JobId, task.Attempt, exitCode, stopCode);
         ended.Remember(task.JobId, task.Attempt);
         await intake.AcceptAsync(LocalTaskEvents.Stopped(task, clock.GetUtcNow(), exitCode, stopCode, reason), cancellationToken).ConfigureAwait(false);
@@ -180,6 +223,21 @@ internal sealed partial class LocalTaskLauncher(
         while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
         {
             LogTaskOutput(task.JobId, task.Attempt, line);
+            task.LiveLog?.Append(line);
+        }
+    }
+
+    private LiveLog? OpenLiveLog(LocalTask task)
+    {
+        var path = ArtifactLayout.LiveLogPath(artifacts.LocalRoot, task.JobId, task.Attempt);
+        try
+        {
+            return LiveLog.Open(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogLiveLogUnavailable(ex, task.JobId, task.Attempt, path);
+            return null;
         }
     }
 
@@ -223,6 +281,9 @@ internal sealed partial class LocalTaskLauncher(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Lost track of job {JobId} attempt {Attempt}")]
     private partial void LogFollowFailed(Exception exception, Guid jobId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} attempt {Attempt} runs without a live log: cannot write {Path}")]
+    private partial void LogLiveLogUnavailable(Exception exception, Guid jobId, int attempt, string path);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not remove task directory {WorkDirectory}")]
     private partial void LogCleanupFailed(Exception exception, string workDirectory);

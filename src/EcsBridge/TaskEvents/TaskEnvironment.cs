@@ -10,6 +10,16 @@ internal static class TaskEnvironment
     /// <summary>Set by the local launcher only: its tasks are child processes that must not outlive it.</summary>
     public const string ExitWithParent = "EP_EXIT_WITH_PARENT";
 
+    /// <summary>Where the Agent stores the attempt's artifacts: a bucket and the attempt's key prefix (ECS, the emulator)...</summary>
+    public const string ArtifactsBucket = "EP_ARTIFACTS_BUCKET";
+    public const string ArtifactsPrefix = "EP_ARTIFACTS_PREFIX";
+
+    /// <summary>... or a local folder, the prefix then relative to it (the local launcher's default).</summary>
+    public const string ArtifactsRoot = "EP_ARTIFACTS_ROOT";
+
+    /// <summary>An S3-compatible endpoint instead of AWS S3, such as the emulator.</summary>
+    public const string S3ServiceUrl = "EP_S3_SERVICE_URL";
+
     /// <summary>The name of the job's container in the task definition and in every override.</summary>
     public const string JobContainerName = "job";
 }

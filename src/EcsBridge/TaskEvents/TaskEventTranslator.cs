@@ -62,7 +62,10 @@ internal static class TaskEventTranslator
                     JobContainer(detail)?.ExitCode,
                     detail.StopCode ?? "Unknown",
                     detail.StoppedReason,
-                    detail.StoppedAt ?? at)),
+                    detail.StoppedAt ?? at)
+                {
+                    ContainerReason = JobContainer(detail)?.Reason,
+                }),
             _ => TaskEventTranslation.Ignored($"Task {taskArn} is {detail.LastStatus}: progress only."),
         };
     }

@@ -38,8 +38,12 @@ internal sealed record TaskVerdict(TaskVerdictKind Kind, int? ExitCode, string R
             return new(TaskVerdictKind.Retryable, code, $"The agent failed (exit code {code}).");
         }
 
+        // The runtime may know why, such as the kernel killing it over its memory limit.
+        var exited = stopped.ContainerReason is { Length: > 0 } why
+            ? $"Command exited with code {code} ({why})."
+            : $"Command exited with code {code}.";
         return spec.RetryOnExitCodes.Contains(code)
-            ? new(TaskVerdictKind.Retryable, code, $"Command exited with code {code}.")
-            : new(TaskVerdictKind.Failed, code, $"Command exited with code {code}.");
+            ? new(TaskVerdictKind.Retryable, code, exited)
+            : new(TaskVerdictKind.Failed, code, exited);
     }
 }

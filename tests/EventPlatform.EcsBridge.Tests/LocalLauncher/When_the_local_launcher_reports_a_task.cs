@@ -49,6 +49,22 @@ public class When_the_local_launcher_reports_a_task
     }
 
     [Test]
+    public void Should_say_why_the_container_stopped_when_a_limit_of_the_sandbox_stopped_it()
+    {
+        var task = StartedTask();
+        task.ContainerReason = "OutOfMemoryError: Container killed due to memory usage";
+
+        var translation = TaskEventTranslator.Translate(
+            LocalTaskEvents.Stopped(task, StoppedAt, 137, "EssentialContainerExited", "Essential container in task exited"));
+
+        Assert.That(translation.Message, Is.EqualTo(
+            new TaskStopped(JobId, 3, task.TaskArn, 137, "EssentialContainerExited", "Essential container in task exited", StoppedAt)
+            {
+                ContainerReason = "OutOfMemoryError: Container killed due to memory usage",
+            }));
+    }
+
+    [Test]
     public void Should_write_the_fields_ecs_writes()
     {
         var task = StartedTask();

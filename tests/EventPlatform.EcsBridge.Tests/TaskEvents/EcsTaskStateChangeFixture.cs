@@ -45,6 +45,9 @@ internal sealed record EcsTaskStateChangeFixture
     public string DesiredStatus { get; init; } = "RUNNING";
     public string ContainerLastStatus { get; init; } = "RUNNING";
     public int? ExitCode { get; init; }
+
+    /// <summary>The container's <c>reason</c>, which ECS sets when, for one, the kernel killed it over its memory limit.</summary>
+    public string? ContainerReason { get; init; }
     public string StartedBy { get; init; } = DefaultJobId.ToString();
     public string? Attempt { get; init; } = "2";
     public bool HasStarted { get; init; } = true;
@@ -57,6 +60,7 @@ internal sealed record EcsTaskStateChangeFixture
     public string ToJson()
     {
         var exitCode = ExitCode is { } code ? $"\"exitCode\": {code}," : string.Empty;
+        var containerReason = ContainerReason is null ? string.Empty : Field("reason", ContainerReason);
         var startedAt = HasStarted ? Field("startedAt", Iso(StartedAt)) : string.Empty;
         var attempt = Attempt is null ? string.Empty : $$""", { "name": "EP_ATTEMPT", "value": "{{Attempt}}" }""";
         var stopped = StopCode is not null;
@@ -96,6 +100,7 @@ internal sealed record EcsTaskStateChangeFixture
                   {
                     "containerArn": "arn:aws:ecs:us-east-1:111122223333:container/eventplatform/8f0e0cd4b4a34f1c9a2f6c1e5d7b3a90/2e4f8a9c-1b3d-4e5f-8a7b-9c0d1e2f3a4b",
                     {{exitCode}}
+                    {{containerReason}}
                     "lastStatus": "{{ContainerLastStatus}}",
                     "name": "job",
                     "image": "111122223333.dkr.ecr.us-east-1.amazonaws.com/eventplatform-agent:1.0.0",

@@ -43,6 +43,20 @@ public class When_translating_an_ecs_task_state_change
     }
 
     [Test]
+    public void Should_carry_the_reason_ecs_gives_for_the_container_such_as_running_out_of_memory()
+    {
+        var change = EcsTaskStateChangeFixture.ExitedWith(137) with { ContainerReason = "OutOfMemoryError: Container killed due to memory usage" };
+
+        var translation = TaskEventTranslator.Translate(change.ToJson());
+
+        Assert.That(translation.Message, Is.EqualTo(
+            new TaskStopped(JobId, 2, TaskArn, 137, "EssentialContainerExited", "Essential container in task exited", EcsTaskStateChangeFixture.StoppedAt)
+            {
+                ContainerReason = "OutOfMemoryError: Container killed due to memory usage",
+            }));
+    }
+
+    [Test]
     public void Should_turn_a_task_that_failed_to_start_into_task_stopped_without_exit_code()
     {
         const string reason = "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref 111122223333.dkr.ecr.us-east-1.amazonaws.com/eventplatform-agent:1.0.0: not found";

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using EventPlatform.Api.Auth;
 using EventPlatform.Projections.JobStatus;
@@ -10,9 +11,15 @@ namespace EventPlatform.Api.Jobs.Reading;
 
 internal static class GetJobEndpoint
 {
-    public static async Task<Results<Ok<JobResponse>, ProblemHttpResult>> HandleAsync(
-        Guid jobId, ClaimsPrincipal user, IQuerySession session, IOptions<AdmissionOptions> admission, CancellationToken cancellationToken)
+    // asOf: a stream version (1 is the submission) or an ISO 8601 time; the job as it was then, replayed from its events.
+    public static async Task<Results<Ok<JobResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
+        Guid jobId, string? asOf, ClaimsPrincipal user, IQuerySession session, IOptions<AdmissionOptions> admission, CancellationToken cancellationToken)
     {
+        if (asOf is not null)
+        {
+            return await AsOfAsync(jobId, asOf, user, session, cancellationToken).ConfigureAwait(false);
+        }
+
         var view = await session.LoadAsync<JobStatusView>(jobId, cancellationToken).ConfigureAwait(false);
         if (view is null || !Caller.From(user).CanSee(view.UserId))
         {
@@ -24,5 +31,29 @@ internal static class GetJobEndpoint
             ? await AdmissionStatus.WaitingForAsync(session, view.UserId, admission.Value, cancellationToken).ConfigureAwait(false)
             : null;
         return TypedResults.Ok(JobResponse.From(view) with { WaitingFor = waitingFor });
+    }
+
+    private static async Task<Results<Ok<JobResponse>, ValidationProblem, ProblemHttpResult>> AsOfAsync(
+        Guid jobId, string asOf, ClaimsPrincipal user, IQuerySession session, CancellationToken cancellationToken)
+    {
+        JobStatusView? view;
+        if (long.TryParse(asOf, NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version >= 1)
+        {
+            view = await session.Events.AggregateStreamAsync<JobStatusView>(jobId, version: version, token: cancellationToken).ConfigureAwait(false);
+        }
+        else if (!asOf.All(char.IsAsciiDigit)
+            && DateTimeOffset.TryParse(asOf, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var timestamp))
+        {
+            view = await session.Events.AggregateStreamAsync<JobStatusView>(jobId, timestamp: timestamp, token: cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["asOf"] = ["asOf must be a stream version (1 or more) or an ISO 8601 time."] },
+                title: "asOf is not valid.");
+        }
+
+        // Not yet submitted at that point, or not the caller's: either way there was no such job for them.
+        return view is null || !Caller.From(user).CanSee(view.UserId) ? JobNotFound.Problem(jobId) : TypedResults.Ok(JobResponse.From(view));
     }
 }

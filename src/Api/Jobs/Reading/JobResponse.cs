@@ -25,6 +25,10 @@ internal sealed record JobResponse(
     /// <summary>For a job in line: <c>global-capacity</c> or <c>user-capacity</c>; null otherwise.</summary>
     public string? WaitingFor { get; init; }
 
+    public string UserId { get; init; } = string.Empty;
+
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
     public static JobResponse From(JobStatusView view) => new(
         view.Id,
         view.State.ToString(),
@@ -42,5 +46,9 @@ internal sealed record JobResponse(
         view.Spec.RetryOnExitCodes,
         view.RetryAt,
         view.CancelRequestedAt,
-        view.Spec.Limits);
+        view.Spec.Limits)
+    {
+        UserId = view.UserId,
+        Labels = view.Spec.Labels,
+    };
 }

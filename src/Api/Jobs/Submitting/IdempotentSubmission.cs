@@ -27,10 +27,14 @@ internal static class IdempotentSubmission
         return new Guid(hash.AsSpan(0, 16), bigEndian: true);
     }
 
-    /// <summary>Two submissions ask for the same job when their specs match, whatever the order of env entries.</summary>
+    /// <summary>Two submissions ask for the same job when their specs match, whatever the order of env entries and labels.</summary>
     public static bool SameRequest(JobSpec first, JobSpec second) => Fingerprint(first) == Fingerprint(second);
 
     private static string Fingerprint(JobSpec spec) => JsonSerializer.Serialize(
-        spec with { Env = new SortedDictionary<string, string>(spec.Env.ToDictionary(), StringComparer.Ordinal) },
+        spec with
+        {
+            Env = new SortedDictionary<string, string>(spec.Env.ToDictionary(), StringComparer.Ordinal),
+            Labels = new SortedDictionary<string, string>(spec.Labels.ToDictionary(), StringComparer.Ordinal),
+        },
         Canonical);
 }

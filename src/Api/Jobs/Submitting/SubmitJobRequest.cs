@@ -14,6 +14,9 @@ internal static class SubmitJobRequest
     public const int DefaultTimeoutSeconds = 3_600;
     public const int MaxAttempts = 10;
     public const int MaxRetryExitCodes = 32;
+    public const int MaxLabels = 20;
+    public const int MaxLabelKeyLength = 63;
+    public const int MaxLabelValueLength = 256;
 
     public static (JobSpec? Spec, Dictionary<string, string[]> Errors) Parse(JsonElement body)
     {
@@ -31,8 +34,9 @@ internal static class SubmitJobRequest
         var maxAttempts = ReadMaxAttempts(body, errors);
         var retryOnExitCodes = ReadRetryOnExitCodes(body, errors);
         var limits = ReadLimits(body, errors);
+        var labels = ReadLabels(body, errors);
         return errors.Count == 0
-            ? (new JobSpec(command!, timeout, priority, env!) { MaxAttempts = maxAttempts, RetryOnExitCodes = retryOnExitCodes!, Limits = limits! }, errors)
+            ? (new JobSpec(command!, timeout, priority, env!) { MaxAttempts = maxAttempts, RetryOnExitCodes = retryOnExitCodes!, Limits = limits!, Labels = labels! }, errors)
             : (null, errors);
     }
 
@@ -192,5 +196,45 @@ internal static class SubmitJobRequest
         }
 
         return env;
+    }
+
+    /// <summary>A key holds no ':' so that <c>label=key:value</c> filters split unambiguously.</summary>
+    private static Dictionary<string, string>? ReadLabels(JsonElement body, Dictionary<string, string[]> errors)
+    {
+        if (!body.TryGetProperty("labels", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+
+        var message = $"labels must be an object of at most {MaxLabels} string values (at most {MaxLabelValueLength} characters) "
+            + $"whose keys are 1 to {MaxLabelKeyLength} characters without ':'.";
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            errors["labels"] = [message];
+            return null;
+        }
+
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var property in value.EnumerateObject())
+        {
+            if (property.Value.ValueKind != JsonValueKind.String
+                || property.Name.Length is 0 or > MaxLabelKeyLength
+                || property.Name.Contains(':', StringComparison.Ordinal)
+                || property.Value.GetString()!.Length > MaxLabelValueLength)
+            {
+                errors["labels"] = [message];
+                return null;
+            }
+
+            labels[property.Name] = property.Value.GetString()!;
+        }
+
+        if (labels.Count > MaxLabels)
+        {
+            errors["labels"] = [message];
+            return null;
+        }
+
+        return labels;
     }
 }

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json.Serialization;
+using Npgsql;
+
+namespace EventPlatform.Bench;
+
+/// <summary>The running host as the bench sees it: its HTTP API, its database and its process.</summary>
+internal sealed class Platform(Settings settings) : IDisposable
+{
+    private static readonly string[] Command = ["true"];
+
+    private readonly HttpClient http = CreateClient(settings);
+    private readonly NpgsqlDataSource database = NpgsqlDataSource.Create(settings.ConnectionString(settings.AppDatabase));
+
+    public async Task<Guid> SubmitAsync()
+    {
+        using var response = await http.PostAsJsonAsync(
+            new Uri("/jobs", UriKind.Relative),
+            new { command = Command, timeoutSeconds = 600, maxAttempts = 1 }).ConfigureAwait(false);
+        if ((int)response.StatusCode != 202)
+        {
+            throw new InvalidOperationException($"POST /jobs answered {(int)response.StatusCode}");
+        }
+
+        var accepted = await response.Content.ReadFromJsonAsync<Accepted>().ConfigureAwait(false);
+        return accepted!.JobId;
+    }
+
+    public async Task<JobStatus> StatusAsync(Guid jobId)
+    {
+        using var response = await http.GetAsync(new Uri($"/jobs/{jobId}", UriKind.Relative)).ConfigureAwait(false);
+        if ((int)response.StatusCode != 200)
+        {
+            throw new InvalidOperationException($"GET /jobs/{{id}} answered {(int)response.StatusCode}");
+        }
+
+        return (await response.Content.ReadFromJsonAsync<JobStatus>().ConfigureAwait(false))!;
+    }
+
+    /// <summary>Jobs not yet ended, straight from the status table (so polling costs the host nothing).</summary>
+    public async Task<long> UnfinishedAsync()
+    {
+        await using var command = database.CreateCommand(
+            "select count(*) from eventplatform.mt_doc_jobstatusview where data->>'State' not in ('Succeeded', 'Failed', 'TimedOut', 'Cancelled')");
+        return (long)(await command.ExecuteScalarAsync().ConfigureAwait(false))!;
+    }
+
+    public async Task<string?> StateAsync(Guid jobId)
+    {
+        await using var command = database.CreateCommand("select data->>'State' from eventplatform.mt_doc_jobstatusview where id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = jobId });
+        return (string?)await command.ExecuteScalarAsync().ConfigureAwait(false);
+    }
+
+    public async Task<long> JobCountAsync()
+    {
+        await using var command = database.CreateCommand("select count(*) from eventplatform.mt_doc_jobstatusview");
+        return (long)(await command.ExecuteScalarAsync().ConfigureAwait(false))!;
+    }
+
+    /// <summary>Waits until no job is unfinished; returns how many polls it made (each one commit to subtract).</summary>
+    public async Task<int> WaitUntilDrainedAsync(TimeSpan cap)
+    {
+        var polls = 0;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < cap)
+        {
+            polls++;
+            if (await UnfinishedAsync().ConfigureAwait(false) == 0)
+            {
+                return polls;
+            }
+
+            await Task.Delay(100).ConfigureAwait(false);
+        }
+
+        throw new TimeoutException($"Jobs still unfinished after {cap}.");
+    }
+
+    /// <summary>
+    /// Per job, when its stream began (JobSubmitted appended) and when JobSucceeded was appended:
+    /// the platform's own commit times, unlike <c>finishedAt</c>, which is the task's stop time.
+    /// </summary>
+    public async Task<Dictionary<Guid, (DateTimeOffset Submitted, DateTimeOffset? Succeeded)>> EventTimesAsync(IReadOnlyList<Guid> jobIds)
+    {
+        await using var command = database.CreateCommand(
+            "select stream_id, min(timestamp), max(timestamp) filter (where type = 'job_succeeded') " +
+            "from eventplatform.mt_events where stream_id = any($1) group by stream_id");
+        command.Parameters.Add(new NpgsqlParameter { Value = jobIds.ToArray() });
+        var times = new Dictionary<Guid, (DateTimeOffset, DateTimeOffset?)>();
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        while (await reader.ReadAsync().ConfigureAwait(false))
+        {
+            times[reader.GetGuid(0)] = (
+                reader.GetFieldValue<DateTimeOffset>(1),
+                reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2));
+        }
+
+        return times;
+    }
+
+    public long HostRssKilobytes() => ProcessMemory.RssKilobytes(settings.HostPid);
+
+    public void Dispose()
+    {
+        http.Dispose();
+        database.Dispose();
+    }
+
+    private static HttpClient CreateClient(Settings settings)
+    {
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+        var client = new HttpClient(handler) { BaseAddress = settings.Url, Timeout = TimeSpan.FromSeconds(60) };
+        client.DefaultRequestHeaders.Add("X-Api-Key", settings.ApiKey);
+        return client;
+    }
+
+    private sealed record Accepted([property: JsonPropertyName("jobId")] Guid JobId);
+}
+
+internal sealed record JobStatus(
+    [property: JsonPropertyName("jobId")] Guid JobId,
+    [property: JsonPropertyName("state")] string State,
+    [property: JsonPropertyName("createdAt")] DateTimeOffset CreatedAt,
+    [property: JsonPropertyName("startedAt")] DateTimeOffset? StartedAt,
+    [property: JsonPropertyName("finishedAt")] DateTimeOffset? FinishedAt);
+
+internal static class ProcessMemory
+{
+    /// <summary>VmRSS of a process from /proc, in kB; 0 when it cannot be read.</summary>
+    public static long RssKilobytes(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+}
+
+internal static class Commits
+{
+    /// <summary>Committed transactions of one database so far (the statistics collector lags by up to about a second).</summary>
+    public static async Task<long> CountAsync(Settings settings, string database)
+    {
+        await using var connection = new NpgsqlConnection(settings.ConnectionString("postgres"));
+        await connection.OpenAsync().ConfigureAwait(false);
+        await using var command = new NpgsqlCommand("select xact_commit from pg_stat_database where datname = @name", connection);
+        command.Parameters.AddWithValue("name", database);
+        return (long)(await command.ExecuteScalarAsync().ConfigureAwait(false))!;
+    }
+}

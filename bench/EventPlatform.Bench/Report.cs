@@ -1,0 +1,125 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace EventPlatform.Bench;
+
+/// <summary>Everything one run measured, the ratios the issue asks for, and the table printed at the end.</summary>
+internal sealed class Report(Settings settings)
+{
+    public static JsonSerializerOptions Json { get; } = new()
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+    };
+
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+    public DateTimeOffset FinishedAt { get; private set; }
+    public string Mode { get; } = settings.Quick ? "quick" : "full";
+    public MachineInfo? Machine { get; set; }
+    public string LoadAverageAtEnd { get; private set; } = "";
+    public long HostIdleRssKilobytes { get; set; }
+    public long HostRssAfterKilobytes { get; set; }
+    public double IdleCommitsPerSecond { get; set; }
+    public List<Measured<SubmissionRun>> Submission { get; } = [];
+    public Measured<UnloadedRun>? Unloaded { get; set; }
+    public List<Measured<LifecycleRun>> Lifecycle { get; } = [];
+    public List<Measured<StatusRun>> Status { get; } = [];
+    public int HangfireWorkers { get; set; }
+    public double HangfireQueuePollIntervalMs { get; } = HangfirePeer.QueuePollInterval.TotalMilliseconds;
+    public List<Measured<PeerRun>> Hangfire { get; } = [];
+    public List<double> HangfireCommitsPerJob { get; } = [];
+    public List<Measured<PgBenchRun>> PgBench { get; } = [];
+
+    /// <summary>pgbench with synchronous_commit off: not the ceiling, only evidence of what the WAL flush costs.</summary>
+    public List<Measured<PgBenchRun>> PgBenchAsync { get; } = [];
+
+    /// <summary>Best lifecycle jobs/s ÷ best Hangfire jobs/s, each over the same client loads.</summary>
+    public double OursOverHangfire { get; private set; }
+
+    /// <summary>Best pgbench commits/s ÷ our commits per job (from the run that reached the best rate).</summary>
+    public double CommitCeilingJobsPerSecond { get; private set; }
+
+    /// <summary>Best lifecycle jobs/s as a fraction of <see cref="CommitCeilingJobsPerSecond"/>.</summary>
+    public double FractionOfCommitCeiling { get; private set; }
+
+    public void Finish()
+    {
+        FinishedAt = DateTimeOffset.UtcNow;
+        LoadAverageAtEnd = File.ReadAllText("/proc/loadavg").Trim();
+        var best = Lifecycle.Select(m => m.Run).MaxBy(r => r.JobsPerSecond);
+        var peer = Hangfire.Select(m => m.Run.JobsPerSecond).DefaultIfEmpty(double.NaN).Max();
+        var ceiling = PgBench.Select(m => m.Run.CommitsPerSecond).DefaultIfEmpty(double.NaN).Max();
+        if (best is not null)
+        {
+            OursOverHangfire = Math.Round(best.JobsPerSecond / peer, 3);
+            CommitCeilingJobsPerSecond = Math.Round(ceiling / best.CommitsPerJob, 1);
+            FractionOfCommitCeiling = Math.Round(best.JobsPerSecond / CommitCeilingJobsPerSecond, 3);
+        }
+    }
+
+    public string Table()
+    {
+        var table = new StringBuilder();
+        void Row(string what, string load, string rate, LatencyStats? latency, string note) =>
+            table.AppendLine(CultureInfo.InvariantCulture,
+                $"| {what,-28} | {load,-10} | {rate,12} | {F(latency?.P50Ms),8} | {F(latency?.P95Ms),8} | {F(latency?.P99Ms),8} | {note}");
+
+        table.AppendLine(CultureInfo.InvariantCulture, $"| {"measurement",-28} | {"load",-10} | {"rate /s",12} | {"p50 ms",8} | {"p95 ms",8} | {"p99 ms",8} | notes");
+        table.AppendLine("|---|---|---:|---:|---:|---:|---|");
+        foreach (var (run, cpu) in Submission)
+        {
+            Row("submission POST /jobs", $"{run.Clients} clients", F(run.JobsPerSecond), run.Latency,
+                $"{run.Accepted} accepted, {run.Failed} failed; machine CPU {cpu.MachineBusy:P0}");
+        }
+
+        if (Unloaded is var (unloaded, unloadedCpu))
+        {
+            Row("overhead, one job at a time", "1 client", "", unloaded.SubmitToSucceeded,
+                $"submit→Succeeded (JobSubmitted→JobSucceeded appends) on an idle platform, task ≈0; {unloaded.Succeeded}/{unloaded.Jobs} jobs; machine CPU {unloadedCpu.MachineBusy:P0}");
+        }
+
+        foreach (var (run, cpu) in Lifecycle)
+        {
+            Row("lifecycle submit→Succeeded", $"{run.Clients} clients", F(run.JobsPerSecond), run.SubmitToSucceeded,
+                $"{run.Succeeded}/{run.Jobs} jobs succeeded (end states: {string.Join(", ", run.EndStates.Select(p => $"{p.Key} {p.Value}"))}); {F(run.CommitsPerJob)} commits/job ({F(run.RawCommitsPerJob)} raw); host {F(cpu.HostCpuSeconds * 1000 / Math.Max(1, run.Jobs))} CPU-ms/job; machine CPU {cpu.MachineBusy:P0}; peak RSS {run.PeakRssKilobytes / 1024} MB with ≤{run.PeakUnfinished} unfinished");
+            Row("  overhead under load", $"{run.Clients} clients", "", run.Overhead, "submit→Succeeded minus the task's own time (finishedAt−startedAt): mostly queueing behind the burst");
+        }
+
+        foreach (var (run, cpu) in Status)
+        {
+            Row("status GET /jobs/{id}", $"{run.Clients} clients", F(run.RequestsPerSecond), run.Latency,
+                $"{run.JobsInStore} jobs in store; machine CPU {cpu.MachineBusy:P0}");
+        }
+
+        for (var i = 0; i < Hangfire.Count; i++)
+        {
+            var (run, cpu) = Hangfire[i];
+            Row("Hangfire enqueue→processed", $"{run.Clients} clients", F(run.JobsPerSecond), run.EnqueueLatency,
+                $"{run.Processed}/{run.Enqueued} processed; latencies are Enqueue(); {HangfireCommitsPerJob[i]} commits/job; {HangfireWorkers} workers; machine CPU {cpu.MachineBusy:P0}");
+        }
+
+        foreach (var (run, cpu) in PgBench)
+        {
+            Row("pgbench 1-row insert/xact", $"{run.Clients} clients", F(run.CommitsPerSecond), null,
+                $"commits/s; latency avg {F(run.LatencyAverageMs)} ms; machine CPU {cpu.MachineBusy:P0}");
+        }
+
+        foreach (var (run, cpu) in PgBenchAsync)
+        {
+            Row("pgbench, synchronous_commit=off", $"{run.Clients} clients", F(run.CommitsPerSecond), null,
+                $"comparison only (no WAL flush wait); latency avg {F(run.LatencyAverageMs)} ms; machine CPU {cpu.MachineBusy:P0}");
+        }
+
+        table.AppendLine();
+        table.AppendLine(CultureInfo.InvariantCulture, $"host RSS idle {HostIdleRssKilobytes / 1024} MB, after the HTTP stages {HostRssAfterKilobytes / 1024} MB; idle commits {F(IdleCommitsPerSecond)}/s");
+        table.AppendLine(CultureInfo.InvariantCulture, $"ours ÷ Hangfire (best lifecycle jobs/s ÷ best Hangfire jobs/s): {F(OursOverHangfire)}");
+        table.AppendLine(CultureInfo.InvariantCulture, $"commit ceiling: best pgbench commits/s ÷ our commits/job = {F(CommitCeilingJobsPerSecond)} jobs/s; we reach {FractionOfCommitCeiling:P1} of it");
+        table.AppendLine(CultureInfo.InvariantCulture, $"load average at start {Machine?.LoadAverage}, at end {LoadAverageAtEnd}");
+        return table.ToString();
+    }
+
+    private static string F(double? value) => value is null or double.NaN ? "-" : value.Value.ToString("0.0", CultureInfo.InvariantCulture);
+}

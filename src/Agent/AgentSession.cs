@@ -1,0 +1,92 @@
+using System.Runtime.InteropServices;
+using EventPlatform.Agent.Artifacts;
+using EventPlatform.Agent.Builtins;
+using EventPlatform.Agent.Session;
+
+namespace EventPlatform.Agent;
+
+/// <summary>
+/// One attempt from the agent's side: give the command a folder for its artifacts, run it while
+/// recording its output and step markers, then store the artifacts and exit with the command's code.
+/// </summary>
+internal static class AgentSession
+{
+    /// <summary>The folder, in the agent's working directory, whose files become the attempt's artifacts.</summary>
+    public const string ArtifactsFolder = "artifacts";
+
+    public static async Task<int> RunAsync(string[] command, AgentContext context, TextWriter output, TimeProvider clock)
+    {
+        var log = new AgentLog(output, context);
+        var settings = ArtifactSettings.TakeFromEnvironment(context);
+        var artifactsDirectory = Path.Combine(Environment.CurrentDirectory, ArtifactsFolder);
+        Directory.CreateDirectory(artifactsDirectory);
+        Environment.SetEnvironmentVariable(ArtifactSettings.DirectoryVariable, artifactsDirectory);
+
+        var scratch = Directory.CreateTempSubdirectory("ep-agent-");
+        try
+        {
+            using var recorder = new OutputRecorder(Path.Combine(scratch.FullName, ArtifactPublisher.LogsName), clock);
+            var exitCode = await RunCommandAsync(command, context, output, log, recorder).ConfigureAwait(false);
+            recorder.End();
+            if (settings.HasStore)
+            {
+                await PublishAsync(settings, context, exitCode, artifactsDirectory, recorder, log, scratch.FullName).ConfigureAwait(false);
+            }
+
+            return exitCode;
+        }
+        finally
+        {
+            try
+            {
+                scratch.Delete(recursive: true);
+            }
+            catch (IOException ex)
+            {
+                log.Error($"Could not remove the agent's scratch folder {scratch.FullName}: {ex.Message}");
+            }
+        }
+    }
+
+    private static Task<int> RunCommandAsync(string[] command, AgentContext context, TextWriter output, AgentLog log, OutputRecorder recorder)
+    {
+        if (!BuiltinCommand.IsBuiltin(command))
+        {
+            return CommandRunner.RunAsync(command, context, output, recorder);
+        }
+
+        var (child, problem) = BuiltinCommand.ChildCommand(command);
+        if (child is not null)
+        {
+            return CommandRunner.RunAsync(child, context, output, recorder);
+        }
+
+        log.Error(problem!);
+        return Task.FromResult(CommandRunner.CommandNotRunnable);
+    }
+
+    private static async Task PublishAsync(
+        ArtifactSettings settings, AgentContext context, int exitCode, string artifactsDirectory, OutputRecorder recorder, AgentLog log, string scratch)
+    {
+        // A stop that arrives now is for a command that already ended: storing its artifacts comes
+        // first, and the launcher's kill after the grace period still bounds how long that may take.
+        using var holdStop = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
+        {
+            signal.Cancel = true;
+            log.Info("SIGTERM received while storing artifacts: finishing that first.");
+        });
+        try
+        {
+            using var store = settings.CreateStore()!;
+            await new ArtifactPublisher(store, log, UploadRetry.Default, scratch)
+                .PublishAsync(context, exitCode, artifactsDirectory, recorder, CancellationToken.None)
+                .ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The job's outcome is the command's; a store that cannot even be opened is logged, not fatal.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            log.Error($"Artifacts not stored in {settings.Location}: {ex.Message}");
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using EventPlatform.EcsBridge.Artifacts;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.Extensions.Options;
+
+namespace EventPlatform.Api.Jobs.Artifacts;
+
+/// <summary>
+/// <c>GET /artifacts/{token}</c>: the local store's pre-signed download. The signed token is the
+/// authorisation, so no API key is asked for; an expired or altered token is refused with 403, as
+/// S3 refuses such a URL.
+/// </summary>
+internal static class DownloadArtifactEndpoint
+{
+    private static readonly FileExtensionContentTypeProvider ContentTypes = new();
+
+    public static Results<PhysicalFileHttpResult, ProblemHttpResult> Handle(
+        string token, ArtifactUrlSigner signer, LocalArtifactFiles files, IOptions<ArtifactsOptions> options, TimeProvider clock)
+    {
+        var check = signer.Check(token, clock.GetUtcNow());
+        switch (check.Verdict)
+        {
+            case SignedUrlVerdict.Invalid:
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status403Forbidden, title: "Invalid link", detail: "This download link was not issued by this server, or was altered.");
+            case SignedUrlVerdict.Expired:
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status403Forbidden,
+                    title: "Link expired",
+                    detail: $"This download link expired at {check.ExpiresAt:O}; list the job's artifacts again for a new one.");
+        }
+
+        if (options.Value.EffectiveStore != ArtifactStoreKind.Local || files.PathOf(check.ObjectKey!) is not { } path || !File.Exists(path))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Artifact not found", detail: "The artifact this link names is not here (any more).");
+        }
+
+        var name = Path.GetFileName(path);
+        var contentType = ContentTypes.TryGetContentType(name, out var known) ? known : "application/octet-stream";
+        return TypedResults.PhysicalFile(path, contentType, fileDownloadName: name, enableRangeProcessing: true);
+    }
+}

@@ -1,0 +1,63 @@
+using EventPlatform.Contracts.Jobs;
+using EventPlatform.Contracts.Tasks;
+using EventPlatform.EcsBridge.InstantLauncher;
+using EventPlatform.EcsBridge.Tests.Ecs;
+using EventPlatform.EcsBridge.Tests.TaskEvents;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EventPlatform.EcsBridge.Tests.InstantLauncher;
+
+public class When_the_instant_launcher_launches_a_task
+{
+    private static readonly Guid JobId = Guid.Parse("0196f0a2-9d1e-7c2f-8b3a-4c5d6e7f8a9b");
+    private static readonly DateTimeOffset Now = new(2025, 11, 20, 10, 0, 42, 517, TimeSpan.Zero);
+
+    [Test]
+    public async Task Should_report_the_task_started_then_stopped_with_exit_code_0()
+    {
+        await using var intake = await IntakeHarness.StartAsync();
+        var launcher = new InstantTaskLauncher(intake.Intake, new FixedClock(Now));
+
+        await launcher.LaunchAsync(new LaunchTask(JobId, 2, Spec()), intake.Harness.CancellationToken);
+
+        Assert.That(await intake.Harness.Published.Any<TaskStopped>(), Is.True);
+        var published = intake.PublishedSoFar();
+        Assert.That(published, Has.Count.EqualTo(2));
+        var started = (TaskStarted)published[0];
+        Assert.That(started, Is.EqualTo(new TaskStarted(JobId, 2, started.TaskId, Now)));
+        Assert.That(published[1], Is.EqualTo(new TaskStopped(
+            JobId, 2, started.TaskId, 0, InstantTaskLauncher.StopCode, InstantTaskLauncher.StoppedReason, Now)));
+    }
+
+    [Test]
+    public async Task Should_have_nothing_to_stop_or_reconcile()
+    {
+        await using var intake = await IntakeHarness.StartAsync();
+        var launcher = new InstantTaskLauncher(intake.Intake, new FixedClock(Now));
+
+        await launcher.StopAsync(new StopTask(JobId, 1, "arn:task", "Cancelled by user"), CancellationToken.None);
+        var reconciled = await launcher.ReconcileAsync(new ReconcileTask(JobId, 1, "arn:task"), CancellationToken.None);
+
+        Assert.That(reconciled, Is.Null);
+        Assert.That(intake.PublishedSoFar(), Is.Empty);
+    }
+
+    [Test]
+    public async Task Should_be_the_launcher_when_configured()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["EcsBridge:Launcher"] = "Instant" })
+            .Build();
+        await using var provider = new ServiceCollection()
+            .AddLogging()
+            .AddMassTransitTestHarness()
+            .AddEcsBridge(configuration)
+            .BuildServiceProvider();
+
+        Assert.That(provider.GetRequiredService<ITaskLauncher>(), Is.TypeOf<InstantTaskLauncher>());
+    }
+
+    private static JobSpec Spec() => new(["true"], 60, JobPriority.Normal, new Dictionary<string, string>());
+}
