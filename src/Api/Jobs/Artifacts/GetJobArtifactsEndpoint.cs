@@ -1,7 +1,5 @@
 using System.Security.Claims;
-using EventPlatform.Api.Auth;
 using EventPlatform.Api.Jobs.Reading;
-using EventPlatform.Projections.JobStatus;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -19,8 +17,7 @@ internal static class GetJobArtifactsEndpoint
         IArtifactCatalog catalog,
         CancellationToken cancellationToken)
     {
-        var view = await session.LoadAsync<JobStatusView>(jobId, cancellationToken).ConfigureAwait(false);
-        if (view is null || !Caller.From(user).CanSee(view.UserId))
+        if (await VisibleJob.LoadAsync(session, user, jobId, cancellationToken).ConfigureAwait(false) is not { } view)
         {
             return JobNotFound.Problem(jobId);
         }

@@ -1,7 +1,5 @@
 using System.Security.Claims;
-using EventPlatform.Api.Auth;
 using EventPlatform.Api.Jobs.Reading;
-using EventPlatform.Projections.JobStatus;
 using EventPlatform.Projections.JobTimeline;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,8 +15,7 @@ internal static class GetJobTimelineEndpoint
     public static async Task<Results<Ok<JobTimelineResponse>, ProblemHttpResult>> HandleAsync(
         Guid jobId, ClaimsPrincipal user, IQuerySession session, CancellationToken cancellationToken)
     {
-        var status = await session.LoadAsync<JobStatusView>(jobId, cancellationToken).ConfigureAwait(false);
-        if (status is null || !Caller.From(user).CanSee(status.UserId))
+        if (await VisibleJob.LoadAsync(session, user, jobId, cancellationToken).ConfigureAwait(false) is null)
         {
             return JobNotFound.Problem(jobId);
         }

@@ -1,9 +1,7 @@
 using System.Security.Claims;
-using EventPlatform.Api.Auth;
 using EventPlatform.Api.Jobs.Artifacts;
 using EventPlatform.Api.Jobs.Reading;
 using EventPlatform.EcsBridge.Artifacts;
-using EventPlatform.Projections.JobStatus;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -28,8 +26,7 @@ internal static class GetJobLogsEndpoint
         IOptions<ArtifactsOptions> options,
         CancellationToken cancellationToken)
     {
-        var view = await session.LoadAsync<JobStatusView>(jobId, cancellationToken).ConfigureAwait(false);
-        if (view is null || !Caller.From(user).CanSee(view.UserId))
+        if (await VisibleJob.LoadAsync(session, user, jobId, cancellationToken).ConfigureAwait(false) is not { } view)
         {
             return JobNotFound.Problem(jobId);
         }

@@ -20,8 +20,7 @@ internal static class GetJobEndpoint
             return await AsOfAsync(jobId, asOf, user, session, cancellationToken).ConfigureAwait(false);
         }
 
-        var view = await session.LoadAsync<JobStatusView>(jobId, cancellationToken).ConfigureAwait(false);
-        if (view is null || !Caller.From(user).CanSee(view.UserId))
+        if (await VisibleJob.LoadAsync(session, user, jobId, cancellationToken).ConfigureAwait(false) is not { } view)
         {
             return JobNotFound.Problem(jobId);
         }
