@@ -10,6 +10,7 @@ namespace EventPlatform.Api.Admin.DeadLetters;
 internal static class DeadLettersApi
 {
     private const int Page = 200;
+    private const string Columns = "id, message_type, body::text, consumer, exception, failed_at, redriven_at";
 
     public static IEndpointRouteBuilder MapDeadLetters(this IEndpointRouteBuilder endpoints)
     {
@@ -25,24 +26,27 @@ internal static class DeadLettersApi
         await using var connection = (NpgsqlConnection)store.Storage.Database.CreateConnection();
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
-            $"select id, message_type, body::text, consumer, exception, failed_at, redriven_at from {DeadLetterTable.QualifiedName(store)} order by failed_at desc limit {Page}",
+            $"select {Columns} from {DeadLetterTable.QualifiedName(store)} order by failed_at desc limit {Page}",
             connection);
         List<DeadLetterResponse> letters = [];
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            letters.Add(new DeadLetterResponse(
-                reader.GetGuid(0),
-                reader.GetString(1),
-                System.Text.Json.JsonDocument.Parse(reader.GetString(2)).RootElement.Clone(),
-                reader.GetString(3),
-                reader.GetString(4),
-                reader.GetFieldValue<DateTimeOffset>(5),
-                reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6)));
+            letters.Add(Read(reader));
         }
 
         return TypedResults.Ok<IReadOnlyList<DeadLetterResponse>>(letters);
     }
+
+    /// <summary>One row of <see cref="Columns"/>.</summary>
+    private static DeadLetterResponse Read(NpgsqlDataReader reader) => new(
+        reader.GetGuid(0),
+        reader.GetString(1),
+        System.Text.Json.JsonDocument.Parse(reader.GetString(2)).RootElement.Clone(),
+        reader.GetString(3),
+        reader.GetString(4),
+        reader.GetFieldValue<DateTimeOffset>(5),
+        reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6));
 
     /// <summary>Publishes the message again, as it was; should it fail again it comes back as a new dead letter.</summary>
     private static async Task<Results<Accepted<DeadLetterResponse>, ProblemHttpResult>> RedriveAsync(
@@ -52,7 +56,7 @@ internal static class DeadLettersApi
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
             $"update {DeadLetterTable.QualifiedName(store)} set redriven_at = @now where id = @id " +
-            "returning id, message_type, body::text, consumer, exception, failed_at, redriven_at",
+            $"returning {Columns}",
             connection);
         command.Parameters.AddWithValue("id", id);
         command.Parameters.AddWithValue("now", clock.GetUtcNow());
@@ -63,14 +67,7 @@ internal static class DeadLettersApi
         }
 
         var (message, type) = ContractMessageJson.Deserialize(reader.GetString(1), reader.GetString(2));
-        var letter = new DeadLetterResponse(
-            reader.GetGuid(0),
-            reader.GetString(1),
-            System.Text.Json.JsonDocument.Parse(reader.GetString(2)).RootElement.Clone(),
-            reader.GetString(3),
-            reader.GetString(4),
-            reader.GetFieldValue<DateTimeOffset>(5),
-            reader.GetFieldValue<DateTimeOffset>(6));
+        var letter = Read(reader);
         await bus.Publish(message, type, cancellationToken).ConfigureAwait(false);
         return TypedResults.Accepted($"/admin/dead-letters/{id}", letter);
     }
