@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace EventPlatform.EndToEndTests;
@@ -83,27 +82,6 @@ public sealed class When_the_ep_cli_drives_the_platform : PlatformFixture
     private static Task<(int ExitCode, string Output, string Error)> EpAsync(string url, params string[] arguments) =>
         EpAsAsync(RunningPlatform.AliceKey, url, arguments);
 
-    private static async Task<(int ExitCode, string Output, string Error)> EpAsAsync(string apiKey, string url, params string[] arguments)
-    {
-        var startInfo = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        startInfo.ArgumentList.Add(BuiltPrograms.Cli);
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        startInfo.Environment["EP_URL"] = url;
-        startInfo.Environment["EP_API_KEY"] = apiKey;
-        using var process = Process.Start(startInfo)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await error);
-    }
+    private static Task<(int ExitCode, string Output, string Error)> EpAsAsync(string apiKey, string url, params string[] arguments) =>
+        EpCli.RunAsync(new Uri(url), apiKey, arguments);
 }
