@@ -29,14 +29,12 @@ internal sealed partial class EcsClient : IDisposable
     /// <summary>DescribeTasks takes at most this many tasks per call.</summary>
     private const int DescribeBatchSize = 100;
 
-    private static readonly string[] ReservedVariables =
-    [
-        TaskEnvironment.JobId,
-        TaskEnvironment.Attempt,
-        TaskEnvironment.StopGraceSeconds,
-        ArtifactsBucketVariable,
-        ArtifactsPrefixVariable,
-    ];
+    /// <summary>
+    /// The platform's variables (EP_*) and AWS's (AWS_*) never come from the job: the API refuses
+    /// them, and a launch that carries one anyway does not pass it on.
+    /// </summary>
+    private static bool IsPlatformVariable(string name) =>
+        name.StartsWith("EP_", StringComparison.OrdinalIgnoreCase) || name.StartsWith("AWS_", StringComparison.OrdinalIgnoreCase);
 
     private readonly HttpClient http;
     private readonly EcsOptions settings;
@@ -191,7 +189,7 @@ internal sealed partial class EcsClient : IDisposable
         // Sorted, so a redelivered launch sends the same parameters with the same client token
         // (ECS answers ConflictException otherwise); the platform's own variables win.
         var environment = run.Environment
-            .Where(e => !ReservedVariables.Contains(e.Key, StringComparer.Ordinal))
+            .Where(e => !IsPlatformVariable(e.Key))
             .OrderBy(e => e.Key, StringComparer.Ordinal)
             .Select(e => new EnvironmentVariable(e.Key, e.Value))
             .Concat(ours)

@@ -117,6 +117,19 @@ public class When_launching_a_task_on_ecs
     }
 
     [Test]
+    public async Task Should_never_pass_on_a_platform_or_aws_variable_from_the_job()
+    {
+        var env = new Dictionary<string, string> { ["EP_S3_SERVICE_URL"] = "http://attacker.invalid", ["AWS_ACCESS_KEY_ID"] = "x", ["KEPT"] = "1" };
+
+        await scenario.Launcher.LaunchAsync(EcsScenario.Launch(JobId, env: env), CancellationToken.None);
+
+        var names = scenario.Server.Requests.Single().Json.GetProperty("overrides").GetProperty("containerOverrides")[0]
+            .GetProperty("environment").EnumerateArray().Select(e => e.GetProperty("name").GetString()).ToList();
+        Assert.That(names, Does.Contain("KEPT"));
+        Assert.That(names, Has.None.EqualTo("EP_S3_SERVICE_URL").And.None.EqualTo("AWS_ACCESS_KEY_ID"));
+    }
+
+    [Test]
     public async Task Should_send_the_same_call_when_the_same_attempt_is_launched_again()
     {
         var env = new Dictionary<string, string> { ["B"] = "2", ["A"] = "1" };

@@ -14,6 +14,15 @@ internal static class SubmitJobRequest
     public const int DefaultTimeoutSeconds = 3_600;
     public const int MaxAttempts = 10;
     public const int MaxRetryExitCodes = 32;
+
+    /// <summary>
+    /// The platform speaks to the Agent through these (its job, attempt, artifact store, AWS
+    /// credentials): a job that set them could point the Agent's signed uploads elsewhere.
+    /// </summary>
+    public static readonly string[] PlatformPrefixes = ["EP_", "AWS_"];
+
+    public static bool IsPlatformVariable(string name) =>
+        PlatformPrefixes.Any(prefix => name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase));
     public const int MaxLabels = 20;
     public const int MaxLabelKeyLength = 63;
     public const int MaxLabelValueLength = 256;
@@ -189,6 +198,12 @@ internal static class SubmitJobRequest
             if (property.Value.ValueKind != JsonValueKind.String || property.Name.Length == 0 || property.Name.Contains('=', StringComparison.Ordinal))
             {
                 errors["env"] = [message];
+                return null;
+            }
+
+            if (IsPlatformVariable(property.Name))
+            {
+                errors["env"] = [$"env name '{property.Name}' is reserved: names starting with {string.Join(" or ", PlatformPrefixes)} belong to the platform."];
                 return null;
             }
 

@@ -229,6 +229,15 @@ public class When_parsing_a_submit_job_request
     public void Should_reject_limits_that_are_not_an_object() =>
         AssertOnlyError("""{ "command": ["true"], "limits": 512 }""", "limits", "limits must be an object such as {\"cpu\": 512, \"memoryMiB\": 1024}.");
 
+    [TestCase("EP_S3_SERVICE_URL")]
+    [TestCase("ep_artifacts_bucket")]
+    [TestCase("AWS_SECRET_ACCESS_KEY")]
+    public void Should_refuse_env_names_the_platform_owns(string name) =>
+        AssertOnlyError(
+            $$"""{ "command": ["true"], "env": { "{{name}}": "x" } }""",
+            "env",
+            $"env name '{name}' is reserved: names starting with EP_ or AWS_ belong to the platform.");
+
     private static void AssertOnlyError(string body, string field, string message)
     {
         var (spec, errors) = Parse(body);
