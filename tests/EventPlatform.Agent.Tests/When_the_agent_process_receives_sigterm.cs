@@ -46,16 +46,7 @@ public class When_the_agent_process_receives_sigterm
 
     private static async Task<(int ExitCode, IReadOnlyList<AgentLine> Lines)> RunAndTerminateAsync(string script)
     {
-        var startInfo = new ProcessStartInfo(DotnetHostPath())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "EventPlatform.Agent.dll"), "sh", "-c", script })
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
+        var startInfo = BuiltAgent.StartInfo(["sh", "-c", script]);
 
         startInfo.Environment[AgentContext.JobIdVariable] = JobId;
         startInfo.Environment[AgentContext.AttemptVariable] = "2";
@@ -100,9 +91,4 @@ public class When_the_agent_process_receives_sigterm
         await kill.WaitForExitAsync(cancellationToken);
         Assert.That(kill.ExitCode, Is.Zero, "kill -TERM failed");
     }
-
-    private static string DotnetHostPath() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath && File.Exists(hostPath)
-            ? hostPath
-            : "dotnet";
 }

@@ -102,22 +102,7 @@ public class When_the_agent_process_stores_artifacts
     /// <summary>The job's own environment comes first; the launcher's variables win, as they do in the launchers.</summary>
     private async Task<(int ExitCode, IReadOnlyList<AgentLine> Lines)> RunAgentAsync(Dictionary<string, string> jobEnvironment, params string[] command)
     {
-        var startInfo = new ProcessStartInfo(DotnetHostPath())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = work.FullName,
-        };
-        startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "EventPlatform.Agent.dll"));
-        foreach (var argument in command)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        startInfo.Environment.Clear();
-        startInfo.Environment["PATH"] = "/usr/local/bin:/usr/bin:/bin";
-        startInfo.Environment["HOME"] = work.FullName;
+        var startInfo = BuiltAgent.StartInfo(command, work.FullName).WithOnly("/usr/local/bin:/usr/bin:/bin", work.FullName);
         foreach (var (name, value) in jobEnvironment)
         {
             startInfo.Environment[name] = value;
@@ -138,9 +123,4 @@ public class When_the_agent_process_stores_artifacts
         Assert.That(await error, Is.Empty);
         return (agent.ExitCode, AgentLine.Parse(await output));
     }
-
-    private static string DotnetHostPath() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath && File.Exists(hostPath)
-            ? hostPath
-            : "dotnet";
 }

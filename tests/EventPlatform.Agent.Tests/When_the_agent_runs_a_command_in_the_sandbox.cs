@@ -79,22 +79,8 @@ public class When_the_agent_runs_a_command_in_the_sandbox
 
     private async Task<(int ExitCode, IReadOnlyList<AgentLine> Lines)> RunAsync(bool stopOnReady, Dictionary<string, string> environment, string[] command)
     {
-        var startInfo = new ProcessStartInfo(DotnetHostPath())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = work.FullName,
-        };
-        startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "EventPlatform.Agent.dll"));
-        foreach (var argument in command)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        startInfo.Environment.Clear();
-        startInfo.Environment["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-        startInfo.Environment["HOME"] = work.FullName;
+        var startInfo = BuiltAgent.StartInfo(command, work.FullName)
+            .WithOnly("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", work.FullName);
         startInfo.Environment[AgentContext.JobIdVariable] = "0196f0a2-7c3e-7b1d-9a4e-5f6a7b8c9d0e";
         startInfo.Environment[AgentContext.AttemptVariable] = "1";
         startInfo.Environment[AgentContext.StopGraceVariable] = "2";
@@ -138,9 +124,4 @@ public class When_the_agent_runs_a_command_in_the_sandbox
             }
         }
     }
-
-    private static string DotnetHostPath() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath && File.Exists(hostPath)
-            ? hostPath
-            : "dotnet";
 }
