@@ -2,26 +2,18 @@ using EventPlatform.EcsBridge.Ecs;
 
 namespace EventPlatform.EcsBridge.Tests.Ecs;
 
-public class When_describing_tasks_on_ecs
+public class When_describing_tasks_on_ecs : EcsScenarioFixture
 {
     private const string StoppedArn = "arn:aws:ecs:eu-west-1:123456789012:task/eventplatform-jobs/5d2c4f0e8a9b4c7d9e1f2a3b4c5d6e7f";
     private const string ForgottenArn = "arn:aws:ecs:eu-west-1:123456789012:task/eventplatform-jobs/0a1b2c3d4e5f60718293a4b5c6d7e8f9";
     private static readonly Guid JobId = Guid.Parse("0196f0a2-9d1e-7c2f-8b3a-4c5d6e7f8a9b");
 
-    private EcsScenario scenario = null!;
-
-    [SetUp]
-    public async Task StartAsync() => scenario = await EcsScenario.StartAsync();
-
-    [TearDown]
-    public async Task StopAsync() => await scenario.DisposeAsync();
-
     [Test]
     public async Task Should_ask_for_the_tasks_of_the_cluster_with_their_tags()
     {
-        await scenario.Client.DescribeTasksAsync([StoppedArn, ForgottenArn], CancellationToken.None);
+        await Scenario.Client.DescribeTasksAsync([StoppedArn, ForgottenArn], CancellationToken.None);
 
-        var request = scenario.Server.Requests.Single();
+        var request = Scenario.Server.Requests.Single();
         var body = request.Json;
         Assert.Multiple(() =>
         {
@@ -39,7 +31,7 @@ public class When_describing_tasks_on_ecs
     [Test]
     public async Task Should_read_the_status_the_stop_code_and_the_job_containers_exit_code()
     {
-        scenario.Server.Answer("DescribeTasks", CannedResponse.Ok($$"""
+        Scenario.Server.Answer("DescribeTasks", CannedResponse.Ok($$"""
             {"tasks":[{
               "taskArn":"{{StoppedArn}}","lastStatus":"STOPPED","desiredStatus":"STOPPED","startedBy":"{{JobId}}",
               "stopCode":"EssentialContainerExited","stoppedReason":"Essential container in task exited",
@@ -50,7 +42,7 @@ public class When_describing_tasks_on_ecs
             "failures":[{"arn":"{{ForgottenArn}}","reason":"MISSING"}]}
             """));
 
-        var described = await scenario.Client.DescribeTasksAsync([StoppedArn, ForgottenArn], CancellationToken.None);
+        var described = await Scenario.Client.DescribeTasksAsync([StoppedArn, ForgottenArn], CancellationToken.None);
 
         Assert.Multiple(() =>
         {
@@ -77,10 +69,10 @@ public class When_describing_tasks_on_ecs
     {
         var arns = Enumerable.Range(0, 150).Select(i => $"arn:aws:ecs:eu-west-1:123456789012:task/eventplatform-jobs/{i:x32}").ToList();
 
-        await scenario.Client.DescribeTasksAsync(arns, CancellationToken.None);
+        await Scenario.Client.DescribeTasksAsync(arns, CancellationToken.None);
 
         Assert.That(
-            scenario.Server.RequestsFor("DescribeTasks").Select(r => r.Json.GetProperty("tasks").GetArrayLength()),
+            Scenario.Server.RequestsFor("DescribeTasks").Select(r => r.Json.GetProperty("tasks").GetArrayLength()),
             Is.EqualTo(new[] { 100, 50 }));
     }
 }

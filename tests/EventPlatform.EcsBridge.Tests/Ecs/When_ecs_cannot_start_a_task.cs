@@ -1,31 +1,23 @@
 namespace EventPlatform.EcsBridge.Tests.Ecs;
 
-public class When_ecs_cannot_start_a_task
+public class When_ecs_cannot_start_a_task : EcsScenarioFixture
 {
     private static readonly Guid JobId = Guid.Parse("0196f0a2-9d1e-7c2f-8b3a-4c5d6e7f8a9b");
-
-    private EcsScenario scenario = null!;
-
-    [SetUp]
-    public async Task StartAsync() => scenario = await EcsScenario.StartAsync();
-
-    [TearDown]
-    public async Task StopAsync() => await scenario.DisposeAsync();
 
     [TestCase("RESOURCE:MEMORY")]
     [TestCase("RESOURCE:ENI")]
     [TestCase("Capacity is unavailable at this time. Please try again later or in a different availability zone")]
     public void Should_report_a_capacity_failure_as_retryable(string reason)
     {
-        scenario.Server.Answer("RunTask", CannedResponse.Ok(Failures(reason)));
+        Scenario.Server.Answer("RunTask", CannedResponse.Ok(Failures(reason)));
 
-        var failure = Assert.ThrowsAsync<TaskLaunchException>(() => scenario.Launcher.LaunchAsync(EcsScenario.Launch(JobId), CancellationToken.None));
+        var failure = Assert.ThrowsAsync<TaskLaunchException>(() => Scenario.Launcher.LaunchAsync(EcsScenario.Launch(JobId), CancellationToken.None));
 
         Assert.Multiple(() =>
         {
             Assert.That(failure!.Retryable, Is.True);
             Assert.That(failure.Message, Does.Contain(reason));
-            Assert.That(scenario.Server.Requests, Has.Count.EqualTo(1), "a failures[] answer is ECS's verdict, not a transport error");
+            Assert.That(Scenario.Server.Requests, Has.Count.EqualTo(1), "a failures[] answer is ECS's verdict, not a transport error");
         });
     }
 
@@ -33,9 +25,9 @@ public class When_ecs_cannot_start_a_task
     [TestCase("INACTIVE")]
     public void Should_report_a_missing_or_inactive_task_definition_as_not_retryable(string reason)
     {
-        scenario.Server.Answer("RunTask", CannedResponse.Ok(Failures(reason)));
+        Scenario.Server.Answer("RunTask", CannedResponse.Ok(Failures(reason)));
 
-        var failure = Assert.ThrowsAsync<TaskLaunchException>(() => scenario.Launcher.LaunchAsync(EcsScenario.Launch(JobId), CancellationToken.None));
+        var failure = Assert.ThrowsAsync<TaskLaunchException>(() => Scenario.Launcher.LaunchAsync(EcsScenario.Launch(JobId), CancellationToken.None));
 
         Assert.Multiple(() =>
         {
@@ -49,11 +41,11 @@ public class When_ecs_cannot_start_a_task
     [TestCase(429, "TooManyRequestsException")]
     public async Task Should_retry_a_throttled_launch_until_it_goes_through(int status, string type)
     {
-        scenario.Server.Answer("RunTask", CannedResponse.Error(status, type, "Rate exceeded"), CannedResponse.Error(status, type, "Rate exceeded"));
+        Scenario.Server.Answer("RunTask", CannedResponse.Error(status, type, "Rate exceeded"), CannedResponse.Error(status, type, "Rate exceeded"));
 
-        await scenario.Launcher.LaunchAsync(EcsScenario.Launch(JobId), CancellationToken.None);
+        await Scenario.Launcher.LaunchAsync(EcsScenario.Launch(JobId), CancellationToken.None);
 
-        var calls = scenario.Server.RequestsFor("RunTask");
+        var calls = Scenario.Server.RequestsFor("RunTask");
         Assert.That(calls, Has.Count.EqualTo(3));
         Assert.That(calls.Select(c => c.Json.GetProperty("clientToken").GetString()).Distinct().Count(), Is.EqualTo(1), "a retry is the same call");
     }
@@ -61,15 +53,15 @@ public class When_ecs_cannot_start_a_task
     [Test]
     public void Should_report_a_launch_still_throttled_after_its_retries_as_retryable()
     {
-        scenario.Server.Answer("RunTask", Enumerable.Repeat(CannedResponse.Throttled(), 10).ToArray());
+        Scenario.Server.Answer("RunTask", Enumerable.Repeat(CannedResponse.Throttled(), 10).ToArray());
 
-        var failure = Assert.ThrowsAsync<TaskLaunchException>(() => scenario.Launcher.LaunchAsync(EcsScenario.Launch(JobId), CancellationToken.None));
+        var failure = Assert.ThrowsAsync<TaskLaunchException>(() => Scenario.Launcher.LaunchAsync(EcsScenario.Launch(JobId), CancellationToken.None));
 
         Assert.Multiple(() =>
         {
             Assert.That(failure!.Retryable, Is.True);
             Assert.That(failure.Message, Does.Contain("throttled").And.Contain("ThrottlingException"));
-            Assert.That(scenario.Server.RequestsFor("RunTask"), Has.Count.EqualTo(scenario.Options.MaxAttempts));
+            Assert.That(Scenario.Server.RequestsFor("RunTask"), Has.Count.EqualTo(Scenario.Options.MaxAttempts));
         });
     }
 
@@ -77,11 +69,11 @@ public class When_ecs_cannot_start_a_task
     [TestCase(503, "ServiceUnavailableException")]
     public async Task Should_retry_a_server_error(int status, string type)
     {
-        scenario.Server.Answer("RunTask", CannedResponse.Error(status, type, "Service unavailable."));
+        Scenario.Server.Answer("RunTask", CannedResponse.Error(status, type, "Service unavailable."));
 
-        await scenario.Launcher.LaunchAsync(EcsScenario.Launch(JobId), CancellationToken.None);
+        await Scenario.Launcher.LaunchAsync(EcsScenario.Launch(JobId), CancellationToken.None);
 
-        Assert.That(scenario.Server.RequestsFor("RunTask"), Has.Count.EqualTo(2));
+        Assert.That(Scenario.Server.RequestsFor("RunTask"), Has.Count.EqualTo(2));
     }
 
     [Test]
@@ -100,15 +92,15 @@ public class When_ecs_cannot_start_a_task
     [TestCase("AccessDeniedException", "User is not authorized to perform: ecs:RunTask")]
     public void Should_not_retry_a_refused_call(string type, string message)
     {
-        scenario.Server.Answer("RunTask", CannedResponse.Error(400, type, message));
+        Scenario.Server.Answer("RunTask", CannedResponse.Error(400, type, message));
 
-        var failure = Assert.ThrowsAsync<TaskLaunchException>(() => scenario.Launcher.LaunchAsync(EcsScenario.Launch(JobId), CancellationToken.None));
+        var failure = Assert.ThrowsAsync<TaskLaunchException>(() => Scenario.Launcher.LaunchAsync(EcsScenario.Launch(JobId), CancellationToken.None));
 
         Assert.Multiple(() =>
         {
             Assert.That(failure!.Retryable, Is.False);
             Assert.That(failure.Message, Does.Contain(type).And.Contain(message));
-            Assert.That(scenario.Server.RequestsFor("RunTask"), Has.Count.EqualTo(1));
+            Assert.That(Scenario.Server.RequestsFor("RunTask"), Has.Count.EqualTo(1));
         });
     }
 

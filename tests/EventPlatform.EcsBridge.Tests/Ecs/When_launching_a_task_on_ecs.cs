@@ -7,24 +7,16 @@ using EventPlatform.EcsBridge.Ecs;
 
 namespace EventPlatform.EcsBridge.Tests.Ecs;
 
-public class When_launching_a_task_on_ecs
+public class When_launching_a_task_on_ecs : EcsScenarioFixture
 {
     private static readonly Guid JobId = Guid.Parse("0196f0a2-9d1e-7c2f-8b3a-4c5d6e7f8a9b");
-
-    private EcsScenario scenario = null!;
-
-    [SetUp]
-    public async Task StartAsync() => scenario = await EcsScenario.StartAsync();
-
-    [TearDown]
-    public async Task StopAsync() => await scenario.DisposeAsync();
 
     [Test]
     public async Task Should_post_one_run_task_call_to_the_root_as_json_1_1()
     {
-        await scenario.Launcher.LaunchAsync(EcsScenario.Launch(JobId), CancellationToken.None);
+        await Scenario.Launcher.LaunchAsync(EcsScenario.Launch(JobId), CancellationToken.None);
 
-        var request = scenario.Server.Requests.Single();
+        var request = Scenario.Server.Requests.Single();
         Assert.Multiple(() =>
         {
             Assert.That(request.Method, Is.EqualTo("POST"));
@@ -37,9 +29,9 @@ public class When_launching_a_task_on_ecs
     [Test]
     public async Task Should_run_the_agent_task_definition_on_fargate_in_private_subnets()
     {
-        await scenario.Launcher.LaunchAsync(EcsScenario.Launch(JobId, attempt: 2), CancellationToken.None);
+        await Scenario.Launcher.LaunchAsync(EcsScenario.Launch(JobId, attempt: 2), CancellationToken.None);
 
-        var body = scenario.Server.Requests.Single().Json;
+        var body = Scenario.Server.Requests.Single().Json;
         var vpc = body.GetProperty("networkConfiguration").GetProperty("awsvpcConfiguration");
         Assert.Multiple(() =>
         {
@@ -60,9 +52,9 @@ public class When_launching_a_task_on_ecs
     {
         var env = new Dictionary<string, string> { ["NAME"] = "world", ["A_FIRST"] = "1", ["EP_ATTEMPT"] = "99" };
 
-        await scenario.Launcher.LaunchAsync(EcsScenario.Launch(JobId, attempt: 3, env), CancellationToken.None);
+        await Scenario.Launcher.LaunchAsync(EcsScenario.Launch(JobId, attempt: 3, env), CancellationToken.None);
 
-        var overrides = scenario.Server.Requests.Single().Json.GetProperty("overrides");
+        var overrides = Scenario.Server.Requests.Single().Json.GetProperty("overrides");
         var container = overrides.GetProperty("containerOverrides").EnumerateArray().Single();
         Assert.Multiple(() =>
         {
@@ -88,9 +80,9 @@ public class When_launching_a_task_on_ecs
     [Test]
     public async Task Should_tag_the_task_with_the_job_and_the_attempt()
     {
-        await scenario.Launcher.LaunchAsync(EcsScenario.Launch(JobId, attempt: 2), CancellationToken.None);
+        await Scenario.Launcher.LaunchAsync(EcsScenario.Launch(JobId, attempt: 2), CancellationToken.None);
 
-        var tags = scenario.Server.Requests.Single().Json.GetProperty("tags");
+        var tags = Scenario.Server.Requests.Single().Json.GetProperty("tags");
         Assert.That(
             tags.EnumerateArray().Select(t => (t.GetProperty("key").GetString(), t.GetProperty("value").GetString())),
             Is.EqualTo(new[] { ("eventplatform:job-id", "0196f0a2-9d1e-7c2f-8b3a-4c5d6e7f8a9b"), ("eventplatform:attempt", "2") }));
@@ -121,9 +113,9 @@ public class When_launching_a_task_on_ecs
     {
         var env = new Dictionary<string, string> { ["EP_S3_SERVICE_URL"] = "http://attacker.invalid", ["AWS_ACCESS_KEY_ID"] = "x", ["KEPT"] = "1" };
 
-        await scenario.Launcher.LaunchAsync(EcsScenario.Launch(JobId, env: env), CancellationToken.None);
+        await Scenario.Launcher.LaunchAsync(EcsScenario.Launch(JobId, env: env), CancellationToken.None);
 
-        var names = scenario.Server.Requests.Single().Json.GetProperty("overrides").GetProperty("containerOverrides")[0]
+        var names = Scenario.Server.Requests.Single().Json.GetProperty("overrides").GetProperty("containerOverrides")[0]
             .GetProperty("environment").EnumerateArray().Select(e => e.GetProperty("name").GetString()).ToList();
         Assert.That(names, Does.Contain("KEPT"));
         Assert.That(names, Has.None.EqualTo("EP_S3_SERVICE_URL").And.None.EqualTo("AWS_ACCESS_KEY_ID"));
@@ -135,10 +127,10 @@ public class When_launching_a_task_on_ecs
         var env = new Dictionary<string, string> { ["B"] = "2", ["A"] = "1" };
         var reordered = new Dictionary<string, string> { ["A"] = "1", ["B"] = "2" };
 
-        await scenario.Launcher.LaunchAsync(EcsScenario.Launch(JobId, 1, env), CancellationToken.None);
-        await scenario.Launcher.LaunchAsync(EcsScenario.Launch(JobId, 1, reordered), CancellationToken.None);
+        await Scenario.Launcher.LaunchAsync(EcsScenario.Launch(JobId, 1, env), CancellationToken.None);
+        await Scenario.Launcher.LaunchAsync(EcsScenario.Launch(JobId, 1, reordered), CancellationToken.None);
 
-        var bodies = scenario.Server.Requests.Select(r => r.Body).ToList();
+        var bodies = Scenario.Server.Requests.Select(r => r.Body).ToList();
         Assert.That(bodies, Has.Count.EqualTo(2));
         Assert.That(bodies[1], Is.EqualTo(bodies[0]), "ECS deduplicates by client token only when the parameters are equal too");
     }
@@ -146,9 +138,9 @@ public class When_launching_a_task_on_ecs
     [Test]
     public async Task Should_sign_the_call_with_sigv4_for_ecs_in_the_region()
     {
-        await scenario.Launcher.LaunchAsync(EcsScenario.Launch(JobId), CancellationToken.None);
+        await Scenario.Launcher.LaunchAsync(EcsScenario.Launch(JobId), CancellationToken.None);
 
-        var request = scenario.Server.Requests.Single();
+        var request = Scenario.Server.Requests.Single();
         var authorization = SigV4Oracle.Parse(request.Headers["Authorization"]);
         var signedHeaders = authorization.Groups["signed"].Value.Split(';');
         Assert.Multiple(() =>

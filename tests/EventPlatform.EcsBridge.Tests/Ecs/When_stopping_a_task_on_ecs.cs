@@ -3,26 +3,18 @@ using EventPlatform.EcsBridge.Ecs;
 
 namespace EventPlatform.EcsBridge.Tests.Ecs;
 
-public class When_stopping_a_task_on_ecs
+public class When_stopping_a_task_on_ecs : EcsScenarioFixture
 {
     private const string TaskArn = "arn:aws:ecs:eu-west-1:123456789012:task/eventplatform-jobs/5d2c4f0e8a9b4c7d9e1f2a3b4c5d6e7f";
     private const string OtherAttemptArn = "arn:aws:ecs:eu-west-1:123456789012:task/eventplatform-jobs/0a1b2c3d4e5f60718293a4b5c6d7e8f9";
     private static readonly Guid JobId = Guid.Parse("0196f0a2-9d1e-7c2f-8b3a-4c5d6e7f8a9b");
 
-    private EcsScenario scenario = null!;
-
-    [SetUp]
-    public async Task StartAsync() => scenario = await EcsScenario.StartAsync();
-
-    [TearDown]
-    public async Task StopAsync() => await scenario.DisposeAsync();
-
     [Test]
     public async Task Should_stop_the_task_by_its_arn_with_the_reason()
     {
-        await scenario.Launcher.StopAsync(new StopTask(JobId, 2, TaskArn, "Cancelled by user"), CancellationToken.None);
+        await Scenario.Launcher.StopAsync(new StopTask(JobId, 2, TaskArn, "Cancelled by user"), CancellationToken.None);
 
-        var request = scenario.Server.Requests.Single();
+        var request = Scenario.Server.Requests.Single();
         var body = request.Json;
         Assert.Multiple(() =>
         {
@@ -46,25 +38,25 @@ public class When_stopping_a_task_on_ecs
     {
         var reason = new string('x', 300);
 
-        await scenario.Launcher.StopAsync(new StopTask(JobId, 1, TaskArn, reason), CancellationToken.None);
+        await Scenario.Launcher.StopAsync(new StopTask(JobId, 1, TaskArn, reason), CancellationToken.None);
 
-        Assert.That(scenario.Server.Requests.Single().Json.GetProperty("reason").GetString(), Is.EqualTo(new string('x', 255)));
+        Assert.That(Scenario.Server.Requests.Single().Json.GetProperty("reason").GetString(), Is.EqualTo(new string('x', 255)));
     }
 
     [Test]
     public async Task Should_find_and_stop_only_this_attempts_task_when_its_arn_is_unknown()
     {
-        scenario.Server.Answer("ListTasks", CannedResponse.Ok($$"""{"taskArns":["{{OtherAttemptArn}}","{{TaskArn}}"]}"""));
-        scenario.Server.Answer("DescribeTasks", CannedResponse.Ok($$"""
+        Scenario.Server.Answer("ListTasks", CannedResponse.Ok($$"""{"taskArns":["{{OtherAttemptArn}}","{{TaskArn}}"]}"""));
+        Scenario.Server.Answer("DescribeTasks", CannedResponse.Ok($$"""
             {"tasks":[
               {"taskArn":"{{OtherAttemptArn}}","lastStatus":"RUNNING","startedBy":"{{JobId}}","tags":[{"key":"eventplatform:attempt","value":"3"}]},
               {"taskArn":"{{TaskArn}}","lastStatus":"PROVISIONING","startedBy":"{{JobId}}","tags":[{"key":"eventplatform:job-id","value":"{{JobId}}"},{"key":"eventplatform:attempt","value":"2"}]}
             ],"failures":[]}
             """));
 
-        await scenario.Launcher.StopAsync(new StopTask(JobId, 2, TaskId: null, "Start deadline passed"), CancellationToken.None);
+        await Scenario.Launcher.StopAsync(new StopTask(JobId, 2, TaskId: null, "Start deadline passed"), CancellationToken.None);
 
-        var requests = scenario.Server.Requests;
+        var requests = Scenario.Server.Requests;
         var list = requests[0].Json;
         var describe = requests[1].Json;
         var stop = requests[2].Json;
@@ -83,34 +75,34 @@ public class When_stopping_a_task_on_ecs
     [Test]
     public async Task Should_do_nothing_when_the_job_has_no_live_task()
     {
-        await scenario.Launcher.StopAsync(new StopTask(JobId, 1, TaskId: null, "Cancelled by user"), CancellationToken.None);
+        await Scenario.Launcher.StopAsync(new StopTask(JobId, 1, TaskId: null, "Cancelled by user"), CancellationToken.None);
 
-        Assert.That(scenario.Server.Requests.Select(r => r.Operation), Is.EqualTo(new[] { "ListTasks" }));
+        Assert.That(Scenario.Server.Requests.Select(r => r.Operation), Is.EqualTo(new[] { "ListTasks" }));
     }
 
     [Test]
     public async Task Should_end_quietly_when_ecs_no_longer_knows_the_task()
     {
-        scenario.Server.Answer("StopTask", CannedResponse.Error(400, "InvalidParameterException", "The referenced task was not found."));
+        Scenario.Server.Answer("StopTask", CannedResponse.Error(400, "InvalidParameterException", "The referenced task was not found."));
 
-        await scenario.Launcher.StopAsync(new StopTask(JobId, 1, TaskArn, "Cancelled by user"), CancellationToken.None);
+        await Scenario.Launcher.StopAsync(new StopTask(JobId, 1, TaskArn, "Cancelled by user"), CancellationToken.None);
 
-        Assert.That(scenario.Server.RequestsFor("StopTask"), Has.Count.EqualTo(1));
+        Assert.That(Scenario.Server.RequestsFor("StopTask"), Has.Count.EqualTo(1));
     }
 
     [Test]
     public void Should_fail_so_that_the_stop_is_tried_again_when_ecs_keeps_failing()
     {
-        scenario.Server.Answer("StopTask", Enumerable.Repeat(CannedResponse.Error(500, "ServerException", "Internal error."), 10).ToArray());
+        Scenario.Server.Answer("StopTask", Enumerable.Repeat(CannedResponse.Error(500, "ServerException", "Internal error."), 10).ToArray());
 
         var failure = Assert.ThrowsAsync<EcsCallException>(
-            () => scenario.Launcher.StopAsync(new StopTask(JobId, 1, TaskArn, "Cancelled by user"), CancellationToken.None));
+            () => Scenario.Launcher.StopAsync(new StopTask(JobId, 1, TaskArn, "Cancelled by user"), CancellationToken.None));
 
         Assert.Multiple(() =>
         {
             Assert.That(failure!.Error.Code, Is.EqualTo("ServerException"));
             Assert.That(failure.Error.Retryable, Is.True);
-            Assert.That(scenario.Server.RequestsFor("StopTask"), Has.Count.EqualTo(scenario.Options.MaxAttempts));
+            Assert.That(Scenario.Server.RequestsFor("StopTask"), Has.Count.EqualTo(Scenario.Options.MaxAttempts));
         });
     }
 }
