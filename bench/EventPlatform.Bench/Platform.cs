@@ -8,16 +8,17 @@ namespace EventPlatform.Bench;
 /// <summary>The running host as the bench sees it: its HTTP API, its database and its process.</summary>
 internal sealed class Platform(Settings settings) : IDisposable
 {
-    private static readonly string[] Command = ["true"];
+    private static readonly string[] Instant = ["true"];
 
     private readonly HttpClient http = CreateClient(settings);
     private readonly NpgsqlDataSource database = NpgsqlDataSource.Create(settings.ConnectionString(settings.AppDatabase));
 
-    public async Task<Guid> SubmitAsync()
+    /// <summary>Submits <c>true</c>, or <paramref name="command"/> (the instant launcher holds a <c>sleep N</c> running N seconds).</summary>
+    public async Task<Guid> SubmitAsync(string[]? command = null)
     {
         using var response = await http.PostAsJsonAsync(
             new Uri("/jobs", UriKind.Relative),
-            new { command = Command, timeoutSeconds = 600, maxAttempts = 1 }).ConfigureAwait(false);
+            new { command = command ?? Instant, timeoutSeconds = 7200, maxAttempts = 1 }).ConfigureAwait(false);
         if ((int)response.StatusCode != 202)
         {
             throw new InvalidOperationException($"POST /jobs answered {(int)response.StatusCode}");
@@ -36,6 +37,38 @@ internal sealed class Platform(Settings settings) : IDisposable
         }
 
         return (await response.Content.ReadFromJsonAsync<JobStatus>().ConfigureAwait(false))!;
+    }
+
+    public async Task<Guid> CancelAsync(Guid jobId)
+    {
+        using var response = await http.PostAsync(new Uri($"/jobs/{jobId}/cancel", UriKind.Relative), content: null).ConfigureAwait(false);
+        if ((int)response.StatusCode is not (202 or 200))
+        {
+            throw new InvalidOperationException($"POST /jobs/{{id}}/cancel answered {(int)response.StatusCode}");
+        }
+
+        return jobId;
+    }
+
+    /// <summary>Jobs in the Running state, from the status table.</summary>
+    public async Task<long> RunningAsync()
+    {
+        await using var command = database.CreateCommand("select count(*) from eventplatform.mt_doc_jobstatusview where data->>'State' = 'Running'");
+        return (long)(await command.ExecuteScalarAsync().ConfigureAwait(false))!;
+    }
+
+    /// <summary>
+    /// How far the slowest async projection has read, and the last event's sequence number: the
+    /// async daemon has caught up when the first reaches the second.
+    /// </summary>
+    public async Task<(long Slowest, long Last)> ProjectionProgressAsync()
+    {
+        await using var command = database.CreateCommand(
+            "select coalesce((select min(last_seq_id) from eventplatform.mt_event_progression where name not like 'HighWater%'), 0), " +
+            "coalesce((select max(seq_id) from eventplatform.mt_events), 0)");
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        await reader.ReadAsync().ConfigureAwait(false);
+        return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
     /// <summary>Jobs not yet ended, straight from the status table (so polling costs the host nothing).</summary>
@@ -145,6 +178,19 @@ internal static class ProcessMemory
 
 internal static class Commits
 {
+    /// <summary>
+    /// Transactions that wrote anything, cluster-wide, so far: the ones whose commit waits for the
+    /// WAL flush, which is what pgbench's ceiling measures. Read-only transactions (every plain
+    /// SELECT is one) count in xact_commit but cost no flush. Asking assigns one id itself.
+    /// </summary>
+    public static async Task<long> WritesAsync(Settings settings)
+    {
+        await using var connection = new NpgsqlConnection(settings.ConnectionString("postgres"));
+        await connection.OpenAsync().ConfigureAwait(false);
+        await using var command = new NpgsqlCommand("select pg_current_xact_id()::text::bigint", connection);
+        return (long)(await command.ExecuteScalarAsync().ConfigureAwait(false))!;
+    }
+
     /// <summary>Committed transactions of one database so far (the statistics collector lags by up to about a second).</summary>
     public static async Task<long> CountAsync(Settings settings, string database)
     {

@@ -10,7 +10,9 @@ var report = new Report(settings);
 Console.Error.WriteLine($"Benchmarking {settings.Url} ({(settings.Quick ? "quick" : "full")} run)...");
 report.Machine = MachineInfo.Read();
 report.HostIdleRssKilobytes = platform.HostRssKilobytes();
-report.IdleCommitsPerSecond = await stages.IdleCommitsPerSecondAsync(TimeSpan.FromSeconds(settings.Quick ? 1 : 3));
+var idle = await stages.IdleRatesAsync(TimeSpan.FromSeconds(settings.Quick ? 1 : 3));
+report.IdleCommitsPerSecond = idle.CommitsPerSecond;
+report.IdleWritesPerSecond = idle.WritesPerSecond;
 
 foreach (var clients in settings.SubmissionClients)
 {
@@ -24,7 +26,27 @@ report.Unloaded = await Measure(() => stages.UnloadedLifecycleAsync(settings.Unl
 foreach (var clients in settings.LifecycleClients)
 {
     Console.Error.WriteLine($"lifecycle (instant launcher), {clients} clients");
-    report.Lifecycle.Add(await Measure(() => stages.LifecycleAsync(clients, report.IdleCommitsPerSecond)));
+    var traced = clients == settings.LifecycleClients[^1] && settings.TraceFolder is not null;
+    using var trace = traced ? Profile.Start(settings) : null;
+    report.Lifecycle.Add(await Measure(() => stages.LifecycleAsync(clients, settings.LifecycleJobs, idle)));
+    if (trace is not null)
+    {
+        report.Profile = await trace.StopAsync();
+    }
+}
+
+Console.Error.WriteLine($"memory, {settings.InFlightJobs} jobs in flight");
+report.InFlight = await Measure(() => stages.InFlightAsync(settings.InFlightJobs));
+
+using (var seeder = new StoreSeeder(settings))
+{
+    var toSeed = (int)Math.Max(0, settings.StoreJobs - await platform.JobCountAsync());
+    Console.Error.WriteLine($"appending {toSeed} finished jobs to the store");
+    var seeded = await seeder.SeedAsync(toSeed);
+    report.Seed = seeded;
+    stages.AddKnownJobs(seeded.Ids);
+    Console.Error.WriteLine("async daemon catching up");
+    report.CatchUp = await Measure(() => stages.ProjectionCatchUpAsync(TimeSpan.FromMinutes(15)));
 }
 
 foreach (var clients in settings.StatusClients)
@@ -35,6 +57,18 @@ foreach (var clients in settings.StatusClients)
 
 report.HostRssAfterKilobytes = platform.HostRssKilobytes();
 
+if (settings.Local is not null)
+{
+    var localSettings = settings.ForLocalHost();
+    using var localPlatform = new Platform(localSettings);
+    var local = new Stages(localSettings, localPlatform);
+    var localIdle = await local.IdleRatesAsync(TimeSpan.FromSeconds(1));
+    Console.Error.WriteLine("lifecycle (local launcher), one job at a time");
+    report.LocalUnloaded = await MeasureOn(localSettings, () => local.UnloadedLifecycleAsync(settings.LocalUnloadedJobs));
+    Console.Error.WriteLine($"lifecycle (local launcher), {settings.LocalLifecycleClients} clients");
+    report.LocalLifecycle = await MeasureOn(localSettings, () => local.LifecycleAsync(settings.LocalLifecycleClients, settings.LocalLifecycleJobs, localIdle));
+}
+
 using (var hangfire = await HangfirePeer.StartAsync(settings))
 {
     report.HangfireWorkers = hangfire.Workers;
@@ -42,11 +76,15 @@ using (var hangfire = await HangfirePeer.StartAsync(settings))
     {
         Console.Error.WriteLine($"Hangfire, {clients} clients");
         var commitsBefore = await Commits.CountAsync(settings, HangfirePeer.Database);
+        var writesBefore = await Commits.WritesAsync(settings);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var run = await Measure(() => hangfire.RunAsync(clients, settings.LifecycleJobs, settings.StageCap));
         await Task.Delay(TimeSpan.FromSeconds(2));
         var commits = await Commits.CountAsync(settings, HangfirePeer.Database) - commitsBefore;
+        var writes = await Commits.WritesAsync(settings) - writesBefore - 1 - (idle.WritesPerSecond * clock.Elapsed.TotalSeconds);
         report.Hangfire.Add(run);
         report.HangfireCommitsPerJob.Add(Math.Round((double)commits / Math.Max(1, run.Run.Processed), 2));
+        report.HangfireWritesPerJob.Add(Math.Round(writes / Math.Max(1, run.Run.Processed), 2));
     }
 }
 
@@ -66,9 +104,11 @@ Console.WriteLine(report.Table());
 Console.WriteLine($"Written to {settings.Output}");
 return 0;
 
-async Task<Measured<T>> Measure<T>(Func<Task<T>> stage)
+Task<Measured<T>> Measure<T>(Func<Task<T>> stage) => MeasureOn(settings, stage);
+
+static async Task<Measured<T>> MeasureOn<T>(Settings on, Func<Task<T>> stage)
 {
-    var meter = new CpuMeter(settings.HostPid);
+    var meter = new CpuMeter(on.HostPid);
     var run = await stage();
     return new Measured<T>(run, meter.Stop());
 }

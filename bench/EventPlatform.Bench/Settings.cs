@@ -11,8 +11,12 @@ internal sealed record Settings(
     string AppDatabase,
     string PgBench,
     string Output,
-    bool Quick)
+    bool Quick,
+    LocalHost? Local,
+    string? TraceFolder)
 {
+    public const string SchemaName = "eventplatform";
+
     public int[] SubmissionClients => Quick ? [2] : [4, 32];
     public int SubmissionJobs => Quick ? 20 : 2000;
     public int[] LifecycleClients => Quick ? [2] : [8, 32];
@@ -23,6 +27,17 @@ internal sealed record Settings(
     public int[] PgBenchClients => Quick ? [2] : [8, 32];
     public int PgBenchSeconds => Quick ? 2 : 10;
     public TimeSpan StageCap => Quick ? TimeSpan.FromSeconds(30) : TimeSpan.FromSeconds(40);
+
+    /// <summary>How many jobs the store holds for the status queries (finished jobs are appended up to it).</summary>
+    public int StoreJobs => Quick ? 500 : 100_000;
+
+    /// <summary>How many jobs the memory stage holds in flight at once.</summary>
+    public int InFlightJobs => Quick ? 50 : 10_000;
+
+    /// <summary>Loads for the host with the real local launcher (sandboxed processes): fewer, since each job is a process.</summary>
+    public int LocalUnloadedJobs => Quick ? 3 : 30;
+    public int LocalLifecycleJobs => Quick ? 10 : 300;
+    public int LocalLifecycleClients => 8;
 
     public string ConnectionString(string database) =>
         $"Host=127.0.0.1;Port={PgPort};Username=postgres;Database={database};Maximum Pool Size=64";
@@ -35,10 +50,28 @@ internal sealed record Settings(
         Required("EP_BENCH_APP_DB"),
         Required("EP_BENCH_PGBENCH"),
         Required("EP_BENCH_OUT"),
-        args.Contains("--quick"));
+        args.Contains("--quick"),
+        LocalHost.FromEnvironment(),
+        Environment.GetEnvironmentVariable("EP_BENCH_TRACE_DIR") is { Length: > 0 } trace ? trace : null);
 
-    private static string Required(string name) =>
+    /// <summary>The same settings aimed at the host that runs the real local launcher.</summary>
+    public Settings ForLocalHost() => Local is { } local
+        ? this with { Url = local.Url, HostPid = local.Pid, AppDatabase = local.Database }
+        : throw new InvalidOperationException("No local-launcher host was started.");
+
+    internal static string Required(string name) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
             ? value
             : throw new InvalidOperationException($"{name} is not set (run ./bench.sh).");
+}
+
+/// <summary>The second host bench.sh starts, with the real (sandboxed) local launcher, on a database of its own.</summary>
+internal sealed record LocalHost(Uri Url, int Pid, string Database)
+{
+    public static LocalHost? FromEnvironment() => Environment.GetEnvironmentVariable("EP_BENCH_LOCAL_URL") is { Length: > 0 } url
+        ? new LocalHost(
+            new Uri(url),
+            int.Parse(Settings.Required("EP_BENCH_LOCAL_PID"), CultureInfo.InvariantCulture),
+            Settings.Required("EP_BENCH_LOCAL_DB"))
+        : null;
 }

@@ -17,6 +17,7 @@ internal sealed record LifecycleRun(
     IReadOnlyDictionary<string, int> EndStates,
     double CommitsPerJob,
     double RawCommitsPerJob,
+    double WriteCommitsPerJob,
     long PeakRssKilobytes,
     long PeakUnfinished);
 
@@ -24,6 +25,27 @@ internal sealed record LifecycleRun(
 internal sealed record UnloadedRun(int Jobs, int Succeeded, LatencyStats SubmitToSucceeded);
 
 internal sealed record StatusRun(int Clients, long JobsInStore, double Seconds, double RequestsPerSecond, LatencyStats Latency);
+
+/// <summary>The host's idle background: its pollers' transactions per second, all and writing ones.</summary>
+internal sealed record IdleRates(double CommitsPerSecond, double WritesPerSecond);
+
+/// <summary>
+/// Jobs held running at once (instant launcher, <c>sleep</c>) and the host's memory with them:
+/// <paramref name="RssAtPeakKilobytes"/> once all were running; then all cancelled.
+/// </summary>
+internal sealed record InFlightRun(
+    int Jobs,
+    long PeakRunning,
+    long PeakUnfinished,
+    long RssBeforeKilobytes,
+    long RssAtPeakKilobytes,
+    long PeakRssKilobytes,
+    double SubmitSeconds,
+    double CancelSeconds,
+    double CancelledPerSecond);
+
+/// <summary>The async daemon reading a backlog of events into every async projection.</summary>
+internal sealed record CatchUpRun(long Events, double Seconds, double EventsPerSecond, bool CaughtUp);
 
 /// <summary>The measurements against the running host.</summary>
 internal sealed class Stages(Settings settings, Platform platform)
@@ -49,23 +71,26 @@ internal sealed class Stages(Settings settings, Platform platform)
     /// time (<c>finishedAt − startedAt</c>, about 0 here). Commits per job subtract the bench's own
     /// polls and the idle rate of the host's pollers; the raw figure is kept too.
     /// </summary>
-    public async Task<LifecycleRun> LifecycleAsync(int clients, double idleCommitsPerSecond)
+    public async Task<LifecycleRun> LifecycleAsync(int clients, int jobCount, IdleRates idle)
     {
         var commitsBefore = await Commits.CountAsync(settings, settings.AppDatabase).ConfigureAwait(false);
+        var writesBefore = await Commits.WritesAsync(settings).ConfigureAwait(false);
         var commitClock = Stopwatch.StartNew();
         var startedAt = DateTimeOffset.UtcNow;
         using var sampler = new Sampler(platform);
-        var run = await ClosedLoop.RunAsync(clients, settings.LifecycleJobs, settings.StageCap, _ => platform.SubmitAsync()).ConfigureAwait(false);
-        var polls = await platform.WaitUntilDrainedAsync(settings.StageCap * 2).ConfigureAwait(false);
+        var run = await ClosedLoop.RunAsync(clients, jobCount, settings.StageCap, _ => platform.SubmitAsync()).ConfigureAwait(false);
+        var polls = await platform.WaitUntilDrainedAsync(settings.StageCap * 4).ConfigureAwait(false);
         var (peakRss, peakUnfinished, samplerPolls) = await sampler.StopAsync().ConfigureAwait(false);
 
         // pg_stat_database is fed by each backend about once a second.
         await Task.Delay(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
         var commitsAfter = await Commits.CountAsync(settings, settings.AppDatabase).ConfigureAwait(false);
+        var writesAfter = await Commits.WritesAsync(settings).ConfigureAwait(false);
         commitClock.Stop();
         var ownCommits = polls + samplerPolls;
         var jobs = run.Values.Count;
-        var commitsPerJob = (commitsAfter - commitsBefore - ownCommits - (idleCommitsPerSecond * commitClock.Elapsed.TotalSeconds)) / jobs;
+        var commitsPerJob = (commitsAfter - commitsBefore - ownCommits - (idle.CommitsPerSecond * commitClock.Elapsed.TotalSeconds)) / jobs;
+        var writesPerJob = (writesAfter - writesBefore - 1 - (idle.WritesPerSecond * commitClock.Elapsed.TotalSeconds)) / jobs;
 
         var statuses = await ClosedLoop.RunAsync(8, jobs, settings.StageCap, i => platform.StatusAsync(run.Values[i])).ConfigureAwait(false);
         foreach (var id in run.Values)
@@ -86,7 +111,7 @@ internal sealed class Stages(Settings settings, Platform platform)
         return new LifecycleRun(
             clients, jobs, succeeded.Count, seconds, succeeded.Count / seconds, run.Latency, total, overhead,
             statuses.Values.CountBy(s => s.State).ToDictionary(p => p.Key, p => p.Value),
-            commitsPerJob, (double)(commitsAfter - commitsBefore) / jobs, peakRss, peakUnfinished);
+            commitsPerJob, (double)(commitsAfter - commitsBefore) / jobs, writesPerJob, peakRss, peakUnfinished);
     }
 
     /// <summary>
@@ -125,6 +150,15 @@ internal sealed class Stages(Settings settings, Platform platform)
         return new UnloadedRun(ids.Count, succeeded.Count, LatencyStats.From(succeeded));
     }
 
+    /// <summary>Jobs written straight into the store, for the status stage to read too.</summary>
+    public void AddKnownJobs(IEnumerable<Guid> ids)
+    {
+        foreach (var id in ids)
+        {
+            jobIds.Add(id);
+        }
+    }
+
     public async Task<StatusRun> StatusAsync(int clients)
     {
         var ids = jobIds.ToArray();
@@ -134,12 +168,67 @@ internal sealed class Stages(Settings settings, Platform platform)
         return new StatusRun(clients, inStore, run.Elapsed.TotalSeconds, run.PerSecond, run.Latency);
     }
 
-    public async Task<double> IdleCommitsPerSecondAsync(TimeSpan window)
+    public async Task<IdleRates> IdleRatesAsync(TimeSpan window)
     {
         var before = await Commits.CountAsync(settings, settings.AppDatabase).ConfigureAwait(false);
+        var writesBefore = await Commits.WritesAsync(settings).ConfigureAwait(false);
         await Task.Delay(window).ConfigureAwait(false);
         var after = await Commits.CountAsync(settings, settings.AppDatabase).ConfigureAwait(false);
-        return (after - before) / window.TotalSeconds;
+        var writesAfter = await Commits.WritesAsync(settings).ConfigureAwait(false);
+        return new IdleRates((after - before) / window.TotalSeconds, (writesAfter - writesBefore - 1) / window.TotalSeconds);
+    }
+
+    /// <summary>
+    /// Holds <paramref name="jobs"/> jobs running at once (the instant launcher keeps a <c>sleep</c>
+    /// task running), reads the host's memory once they all run, then cancels them all and waits
+    /// until every one has ended.
+    /// </summary>
+    public async Task<InFlightRun> InFlightAsync(int jobs)
+    {
+        string[] hold = ["sleep", "3600"];
+        var rssBefore = platform.HostRssKilobytes();
+        using var sampler = new Sampler(platform);
+        var cap = TimeSpan.FromMinutes(10);
+        var submitted = await ClosedLoop.RunAsync(32, jobs, cap, _ => platform.SubmitAsync(hold)).ConfigureAwait(false);
+        var clock = Stopwatch.StartNew();
+        long running = 0;
+        while (clock.Elapsed < cap && (running = await platform.RunningAsync().ConfigureAwait(false)) < submitted.Values.Count)
+        {
+            await Task.Delay(250).ConfigureAwait(false);
+        }
+
+        // The heap settles after the burst; the peak of a few readings a moment later is what stays.
+        long rssAtPeak = 0;
+        for (var i = 0; i < 10; i++)
+        {
+            await Task.Delay(200).ConfigureAwait(false);
+            rssAtPeak = Math.Max(rssAtPeak, platform.HostRssKilobytes());
+        }
+
+        var cancelling = Stopwatch.StartNew();
+        await ClosedLoop.RunAsync(32, submitted.Values.Count, cap, i => platform.CancelAsync(submitted.Values[i])).ConfigureAwait(false);
+        await platform.WaitUntilDrainedAsync(cap).ConfigureAwait(false);
+        cancelling.Stop();
+        var (peakRss, peakUnfinished, _) = await sampler.StopAsync().ConfigureAwait(false);
+        return new InFlightRun(
+            submitted.Values.Count, running, peakUnfinished, rssBefore, rssAtPeak, peakRss, submitted.Elapsed.TotalSeconds,
+            cancelling.Elapsed.TotalSeconds, submitted.Values.Count / cancelling.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Waits for the async daemon to read every event so far; the rate is over the events it read while waited for.</summary>
+    public async Task<CatchUpRun> ProjectionCatchUpAsync(TimeSpan cap)
+    {
+        var (start, last) = await platform.ProjectionProgressAsync().ConfigureAwait(false);
+        var clock = Stopwatch.StartNew();
+        var reached = start;
+        while (reached < last && clock.Elapsed < cap)
+        {
+            await Task.Delay(100).ConfigureAwait(false);
+            (reached, _) = await platform.ProjectionProgressAsync().ConfigureAwait(false);
+        }
+
+        clock.Stop();
+        return new CatchUpRun(reached - start, clock.Elapsed.TotalSeconds, (reached - start) / Math.Max(0.001, clock.Elapsed.TotalSeconds), reached >= last);
     }
 
     /// <summary>Reads the host's VmRSS every 100 ms and the unfinished jobs every 250 ms while a stage runs.</summary>
