@@ -1,6 +1,7 @@
 using Amazon.Runtime;
 using EventPlatform.Contracts.Jobs;
 using EventPlatform.Contracts.Tasks;
+using EventPlatform.EcsBridge.Aws;
 using EventPlatform.EcsBridge.Ecs;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Amazon.Runtime;
 using EventPlatform.Contracts.Jobs;
-using EventPlatform.EcsBridge.Ecs;
+using EventPlatform.EcsBridge.Aws;
 
 namespace EventPlatform.EcsBridge.Tests.Ecs;
 
