@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using EventPlatform.EcsBridge.Aws;
 using EventPlatform.EcsBridge.TaskEvents;
@@ -182,12 +183,13 @@ internal sealed class EcsClient : IDisposable
 
         // Sorted, so a redelivered launch sends the same parameters with the same client token
         // (ECS answers ConflictException otherwise); the platform's own variables win.
-        var environment = run.Environment
+        var jobVariables = run.Environment
             .Where(e => !IsPlatformVariable(e.Key))
             .OrderBy(e => e.Key, StringComparer.Ordinal)
             .Select(e => new EnvironmentVariable(e.Key, e.Value))
-            .Concat(ours)
             .ToList();
+        ours.Add(new(TaskEnvironment.JobVariables, JsonSerializer.Serialize(jobVariables.Select(e => e.Name).ToArray(), EcsApiJson.Default.StringArray)));
+        var environment = jobVariables.Concat(ours).ToList();
 
         return new RunTaskRequest(
             Cluster: settings.Cluster,
