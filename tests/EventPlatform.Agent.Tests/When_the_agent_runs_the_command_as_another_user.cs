@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace EventPlatform.Agent.Tests;
@@ -122,11 +121,11 @@ public class When_the_agent_runs_the_command_as_another_user
             .OfType<string>(),
     ];
 
-    private Task<(int ExitCode, IReadOnlyList<AgentLine> Lines, int AgentPid)> RunAgentAsync(bool user, params string[] command) =>
+    private Task<(int ExitCode, IReadOnlyList<AgentLine> Lines, int Pid)> RunAgentAsync(bool user, params string[] command) =>
         RunAgentAsync(user, [], command);
 
     /// <summary>The variables an ECS task's container has: the image's, ECS's (the credentials path among them), the launcher's and the job's.</summary>
-    private async Task<(int ExitCode, IReadOnlyList<AgentLine> Lines, int AgentPid)> RunAgentAsync(
+    private Task<(int ExitCode, IReadOnlyList<AgentLine> Lines, int Pid)> RunAgentAsync(
         bool user, Dictionary<string, string> extra, params string[] command)
     {
         var startInfo = BuiltAgent.StartInfo(command, work.FullName).WithOnly("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "/root");
@@ -149,12 +148,6 @@ public class When_the_agent_runs_the_command_as_another_user
             startInfo.Environment[name] = value;
         }
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        using var agent = Process.Start(startInfo)!;
-        var output = agent.StandardOutput.ReadToEndAsync(timeout.Token);
-        var error = agent.StandardError.ReadToEndAsync(timeout.Token);
-        await agent.WaitForExitAsync(timeout.Token);
-        Assert.That(await error, Is.Empty);
-        return (agent.ExitCode, AgentLine.Parse(await output), agent.Id);
+        return BuiltAgent.RunAsync(startInfo);
     }
 }
