@@ -18,15 +18,32 @@ internal static class AgentSession
     {
         var log = new AgentLog(output, context);
         var settings = ArtifactSettings.TakeFromEnvironment(context);
+        CommandUser? user;
+        try
+        {
+            user = CommandUser.FromEnvironment();
+        }
+        catch (SandboxException ex)
+        {
+            log.Error(ex.Message);
+            return ex.ExitCode;
+        }
+
+        if (user is not null)
+        {
+            Environment.CurrentDirectory = user.CreateWorkDirectory();
+        }
+
         var artifactsDirectory = Path.Combine(Environment.CurrentDirectory, ArtifactsFolder);
         Directory.CreateDirectory(artifactsDirectory);
+        user?.Own(artifactsDirectory);
         Environment.SetEnvironmentVariable(ArtifactSettings.DirectoryVariable, artifactsDirectory);
 
         var scratch = Directory.CreateTempSubdirectory("ep-agent-");
         try
         {
             using var recorder = new OutputRecorder(Path.Combine(scratch.FullName, ArtifactPublisher.LogsName), clock);
-            var exitCode = await RunCommandAsync(command, context, output, log, recorder).ConfigureAwait(false);
+            var exitCode = await RunCommandAsync(command, context, output, log, recorder, user).ConfigureAwait(false);
             recorder.End();
             if (settings.HasStore)
             {
@@ -40,25 +57,30 @@ internal static class AgentSession
             try
             {
                 scratch.Delete(recursive: true);
+                if (user is not null)
+                {
+                    Directory.Delete(Environment.CurrentDirectory, recursive: true);
+                }
             }
             catch (IOException ex)
             {
-                log.Error($"Could not remove the agent's scratch folder {scratch.FullName}: {ex.Message}");
+                log.Error($"Could not remove the agent's scratch or the command's folder: {ex.Message}");
             }
         }
     }
 
-    private static Task<int> RunCommandAsync(string[] command, AgentContext context, TextWriter output, AgentLog log, OutputRecorder recorder)
+    private static Task<int> RunCommandAsync(
+        string[] command, AgentContext context, TextWriter output, AgentLog log, OutputRecorder recorder, CommandUser? user)
     {
         if (!BuiltinCommand.IsBuiltin(command))
         {
-            return CommandRunner.RunAsync(command, context, output, recorder);
+            return CommandRunner.RunAsync(command, context, output, recorder, user);
         }
 
         var (child, problem) = BuiltinCommand.ChildCommand(command);
         if (child is not null)
         {
-            return CommandRunner.RunAsync(child, context, output, recorder);
+            return CommandRunner.RunAsync(child, context, output, recorder, user);
         }
 
         log.Error(problem!);

@@ -20,7 +20,9 @@ internal static class CommandRunner
 
     private static readonly TimeSpan OutputDrainLimit = TimeSpan.FromSeconds(2);
 
-    public static async Task<int> RunAsync(string[] command, AgentContext context, TextWriter output, IOutputObserver? observer = null)
+    /// <summary>Runs <paramref name="command"/> to its end; as <paramref name="user"/> when given, unless the local sandbox applies.</summary>
+    public static async Task<int> RunAsync(
+        string[] command, AgentContext context, TextWriter output, IOutputObserver? observer = null, CommandUser? user = null)
     {
         var log = new AgentLog(output, context);
         if (command.Length == 0 || string.IsNullOrWhiteSpace(command[0]))
@@ -46,8 +48,10 @@ internal static class CommandRunner
             return CommandNotRunnable;
         }
 
-        // setsid execs in place, and so does each step of the sandbox: the command's pid is also its process group id.
-        var commandLine = sandbox?.Wrap(program, command.Skip(1)) ?? ["setsid", program, .. command.Skip(1)];
+        user = sandbox is null ? user : null;
+
+        // setsid execs in place, and so does setpriv and each step of the sandbox: the command's pid is also its process group id.
+        var commandLine = sandbox?.Wrap(program, command.Skip(1)) ?? user?.Wrap(program, command.Skip(1)) ?? ["setsid", program, .. command.Skip(1)];
         var startInfo = new ProcessStartInfo(commandLine[0])
         {
             RedirectStandardOutput = true,
@@ -60,6 +64,7 @@ internal static class CommandRunner
         }
 
         sandbox?.PrepareEnvironment(startInfo.Environment);
+        user?.PrepareEnvironment(startInfo.Environment, Environment.CurrentDirectory);
 
         using var process = new Process { StartInfo = startInfo };
         var stop = new StopRequest(log, context.StopGrace);
@@ -87,6 +92,10 @@ internal static class CommandRunner
             RelayAsync(process.StandardError, "stderr", log, observer));
         await process.WaitForExitAsync().ConfigureAwait(false);
         NativeMethods.SignalGroup(process.Id, NativeMethods.SigKill);
+        if (user is not null)
+        {
+            await user.EndLeftoversAsync(log).ConfigureAwait(false);
+        }
         try
         {
             await relays.WaitAsync(OutputDrainLimit).ConfigureAwait(false);

@@ -44,7 +44,7 @@ internal sealed partial class Sandbox
     /// All the command gets of the agent's environment, besides the job's own variables. EP_BUILTIN_WORKLOAD
     /// is how the agent tells its own child it runs a built-in workload (Builtins/BuiltinCommand.cs).
     /// </summary>
-    private static readonly string[] PassedToCommand =
+    internal static readonly string[] PassedToCommand =
         ["PATH", "HOME", AgentContext.JobIdVariable, AgentContext.AttemptVariable, ArtifactSettings.DirectoryVariable, "EP_BUILTIN_WORKLOAD"];
 
     /// <summary>Set by the platform; a job's variable of the same name does not replace them.</summary>
@@ -113,7 +113,7 @@ internal sealed partial class Sandbox
     /// <summary>Runs as the task's uid: sets the job's variables, then becomes the command.</summary>
     private const string JobStep = $"eval \"${JobScriptVariable}\" || exit 125; unset {JobScriptVariable}; exec \"$@\"";
 
-    private static readonly string[] ToolFolders = ["/usr/bin", "/bin", "/usr/sbin", "/sbin"];
+    internal static readonly string[] ToolFolders = ["/usr/bin", "/bin", "/usr/sbin", "/sbin"];
 
     private readonly IReadOnlyDictionary<string, string> tools;
     private readonly IReadOnlyList<KeyValuePair<string, string>> jobVariables;
@@ -156,11 +156,12 @@ internal sealed partial class Sandbox
     /// <exception cref="SandboxException">The launcher asked for one that cannot be built.</exception>
     public static Sandbox? FromEnvironment()
     {
-        var environment = Environment.GetEnvironmentVariables()
-            .Cast<System.Collections.DictionaryEntry>()
-            .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? string.Empty, StringComparer.Ordinal);
-        return From(environment, Environment.CurrentDirectory, FindTool, ProgramFiles.OfAgent());
+        return From(CurrentEnvironment(), Environment.CurrentDirectory, FindTool, ProgramFiles.OfAgent());
     }
+
+    internal static Dictionary<string, string> CurrentEnvironment() => Environment.GetEnvironmentVariables()
+        .Cast<System.Collections.DictionaryEntry>()
+        .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? string.Empty, StringComparer.Ordinal);
 
     /// <summary>The sandbox <paramref name="environment"/> asks for; tools are found by <paramref name="findTool"/>, never on the job's PATH.</summary>
     /// <exception cref="SandboxException">The launcher asked for a sandbox that cannot be built.</exception>
@@ -248,15 +249,18 @@ internal sealed partial class Sandbox
         }
 
         line.AddRange(["--core=0", "--"]);
-        line.AddRange(
-        [
-            tools["setpriv"], $"--reuid={Text(Uid)}", $"--regid={Text(Uid)}", "--clear-groups",
-            "--no-new-privs", "--bounding-set=-all", "--inh-caps=-all", "--",
-        ]);
+        line.AddRange(DropPrivileges(tools["setpriv"], Uid));
         line.AddRange([tools["sh"], "-c", JobStep, "eventplatform-job", program]);
         line.AddRange(arguments);
         return line;
     }
+
+    /// <summary>setpriv's arguments that make what follows <paramref name="uid"/>, with no groups, no capabilities and no way to gain any.</summary>
+    public static string[] DropPrivileges(string setpriv, int uid) =>
+    [
+        setpriv, $"--reuid={Text(uid)}", $"--regid={Text(uid)}", "--clear-groups",
+        "--no-new-privs", "--bounding-set=-all", "--inh-caps=-all", "--",
+    ];
 
     /// <summary>
     /// Leaves the command only what it needs of the agent's environment (never the store's settings or
@@ -338,13 +342,13 @@ internal sealed partial class Sandbox
         return 0;
     }
 
-    private static string? FindTool(string name) =>
+    internal static string? FindTool(string name) =>
         ToolFolders.Select(folder => Path.Combine(folder, name)).FirstOrDefault(File.Exists);
 
-    private static string? Read(IReadOnlyDictionary<string, string> environment, string name) =>
+    internal static string? Read(IReadOnlyDictionary<string, string> environment, string name) =>
         environment.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
 
-    private static int? ReadNumber(IReadOnlyDictionary<string, string> environment, string name)
+    internal static int? ReadNumber(IReadOnlyDictionary<string, string> environment, string name)
     {
         if (Read(environment, name) is not { } text)
         {

@@ -1,6 +1,7 @@
 using EventPlatform.EcsBridge.Artifacts;
 using EventPlatform.EcsBridge.Ecs;
 using EventPlatform.EcsBridge.InstantLauncher;
+using EventPlatform.EcsBridge.LiveOutput;
 using EventPlatform.EcsBridge.LocalLauncher;
 using EventPlatform.EcsBridge.Sqs;
 using EventPlatform.EcsBridge.TaskEvents;
@@ -17,7 +18,8 @@ public static class EcsBridgeModule
     /// Where tasks run: <c>EcsBridge:Launcher</c> = <c>Local</c> (child processes of this host, the
     /// embedded default) or <c>Ecs</c> (Fargate, section <c>Ecs</c>). Task state changes arrive from
     /// the local launcher, or from the SQS queue an EventBridge rule fills when
-    /// <c>TaskEventsQueue:QueueUrl</c> is set.
+    /// <c>TaskEventsQueue:QueueUrl</c> is set. The running attempts' output (<see cref="ILiveOutput"/>)
+    /// is read where that launcher keeps it.
     /// </summary>
     public static IServiceCollection AddEcsBridge(this IServiceCollection services, IConfiguration configuration)
     {
@@ -34,10 +36,13 @@ public static class EcsBridgeModule
             services.AddOptions<LocalLauncherOptions>().Bind(configuration.GetSection(LocalLauncherOptions.Section));
             services.AddArtifactsOptions(configuration);
             services.AddSingleton<ITaskLauncher, LocalTaskLauncher>();
+            services.AddSingleton<ILiveOutput, LocalLiveOutput>();
         }
         else if (string.Equals(launcher, "Instant", StringComparison.OrdinalIgnoreCase))
         {
+            services.AddArtifactsOptions(configuration);
             services.AddSingleton<ITaskLauncher, InstantTaskLauncher>();
+            services.AddSingleton<ILiveOutput, LocalLiveOutput>();
         }
         else
         {

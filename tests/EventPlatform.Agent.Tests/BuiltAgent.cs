@@ -30,6 +30,18 @@ internal static class BuiltAgent
         return startInfo;
     }
 
+    /// <summary>Runs the agent to its end (a minute at most) and reads its log; it must write nothing to stderr.</summary>
+    public static async Task<(int ExitCode, IReadOnlyList<AgentLine> Lines, int Pid)> RunAsync(ProcessStartInfo startInfo)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var agent = Process.Start(startInfo)!;
+        var output = agent.StandardOutput.ReadToEndAsync(timeout.Token);
+        var error = agent.StandardError.ReadToEndAsync(timeout.Token);
+        await agent.WaitForExitAsync(timeout.Token);
+        Assert.That(await error, Is.Empty);
+        return (agent.ExitCode, AgentLine.Parse(await output), agent.Id);
+    }
+
     /// <summary>Nothing of the test runner's environment, as a launcher gives its Agent: only a PATH and a HOME.</summary>
     public static ProcessStartInfo WithOnly(this ProcessStartInfo startInfo, string path, string home)
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace EventPlatform.Agent.Tests;
@@ -115,12 +114,7 @@ public class When_the_agent_process_stores_artifacts
         startInfo.Environment["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE";
         startInfo.Environment["AWS_SECRET_ACCESS_KEY"] = "do-not-show";
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        using var agent = Process.Start(startInfo)!;
-        var output = agent.StandardOutput.ReadToEndAsync(timeout.Token);
-        var error = agent.StandardError.ReadToEndAsync(timeout.Token);
-        await agent.WaitForExitAsync(timeout.Token);
-        Assert.That(await error, Is.Empty);
-        return (agent.ExitCode, AgentLine.Parse(await output));
+        var (exitCode, lines, _) = await BuiltAgent.RunAsync(startInfo);
+        return (exitCode, lines);
     }
 }

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace EventPlatform.EcsBridge.Ecs;
 
 // The request and response shapes of the ECS API (version 2014-11-13) that we use, with the
@@ -58,9 +56,3 @@ internal sealed record EcsTask(
 internal sealed record TaskContainer(string? Name, string? LastStatus, int? ExitCode, string? Reason);
 
 internal sealed record Failure(string? Arn, string? Reason, string? Detail);
-
-/// <summary>The body of a JSON 1.1 error response.</summary>
-internal sealed record ErrorResponse(
-    [property: JsonPropertyName("__type")] string? Type,
-    [property: JsonPropertyName("message")] string? Message,
-    [property: JsonPropertyName("Message")] string? MessageUpper);

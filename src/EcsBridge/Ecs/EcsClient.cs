@@ -1,8 +1,7 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Amazon.Runtime;
+using EventPlatform.EcsBridge.Aws;
 using EventPlatform.EcsBridge.TaskEvents;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,14 +9,14 @@ using Microsoft.Extensions.Options;
 namespace EventPlatform.EcsBridge.Ecs;
 
 /// <summary>
-/// The four ECS calls the bridge makes, over HTTP with SigV4 (there is no AWSSDK.ECS here,
-/// ADR 7). Throttling, 5xx and network errors are retried with backoff and jitter; RunTask
+/// The four ECS calls the bridge makes, through <see cref="AwsJsonCaller"/> (there is no AWSSDK.ECS
+/// here, ADR 7). Throttling, 5xx and network errors are retried with backoff and jitter; RunTask
 /// is paced by a token bucket and made idempotent per job attempt with a client token, so a
 /// retried or redelivered launch never starts a second task.
 /// </summary>
-internal sealed partial class EcsClient : IDisposable
+internal sealed class EcsClient : IDisposable
 {
-    public const string HttpClientName = "ecs";
+    public const string TargetPrefix = "AmazonEC2ContainerServiceV20141113.";
     public const string JobIdTag = "eventplatform:job-id";
     public const string AttemptTag = "eventplatform:attempt";
     public const string ArtifactsBucketVariable = "EP_ARTIFACTS_BUCKET";
@@ -36,14 +35,9 @@ internal sealed partial class EcsClient : IDisposable
     private static bool IsPlatformVariable(string name) =>
         name.StartsWith("EP_", StringComparison.OrdinalIgnoreCase) || name.StartsWith("AWS_", StringComparison.OrdinalIgnoreCase);
 
-    private readonly HttpClient http;
     private readonly EcsOptions settings;
-    private readonly AwsCredentialSource credentials;
-    private readonly TimeProvider clock;
-    private readonly ILogger<EcsClient> logger;
-    private readonly EcsRequestSigner signer;
+    private readonly AwsJsonCaller caller;
     private readonly LaunchPacer pacer;
-    private readonly Uri endpoint;
 
     public EcsClient(
         HttpClient http,
@@ -52,14 +46,15 @@ internal sealed partial class EcsClient : IDisposable
         TimeProvider clock,
         ILogger<EcsClient> logger)
     {
-        this.http = http;
         settings = options.Value;
-        this.credentials = credentials;
-        this.clock = clock;
-        this.logger = logger;
-        signer = new EcsRequestSigner(settings.Region);
+        caller = new AwsJsonCaller(
+            http,
+            new AwsJsonService("ECS", settings.ResolveEndpoint(), settings.Region, "ecs", TargetPrefix),
+            settings.CallPolicy,
+            credentials,
+            clock,
+            logger);
         pacer = new LaunchPacer(settings.LaunchBurst, settings.LaunchesPerSecond);
-        endpoint = settings.ResolveEndpoint();
     }
 
     public async Task<RunTaskResult> RunTaskAsync(TaskRun run, CancellationToken cancellationToken)
@@ -188,12 +183,13 @@ internal sealed partial class EcsClient : IDisposable
 
         // Sorted, so a redelivered launch sends the same parameters with the same client token
         // (ECS answers ConflictException otherwise); the platform's own variables win.
-        var environment = run.Environment
+        var jobVariables = run.Environment
             .Where(e => !IsPlatformVariable(e.Key))
             .OrderBy(e => e.Key, StringComparer.Ordinal)
             .Select(e => new EnvironmentVariable(e.Key, e.Value))
-            .Concat(ours)
             .ToList();
+        ours.Add(new(TaskEnvironment.JobVariables, JsonSerializer.Serialize(jobVariables.Select(e => e.Name).ToArray(), EcsApiJson.Default.StringArray)));
+        var environment = jobVariables.Concat(ours).ToList();
 
         return new RunTaskRequest(
             Cluster: settings.Cluster,
@@ -240,117 +236,14 @@ internal sealed partial class EcsClient : IDisposable
     private static DateTimeOffset? FromEpochSeconds(double? seconds) =>
         seconds is { } value ? DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(value * 1000)) : null;
 
-    private async Task<CallOutcome<TResponse>> CallAsync<TRequest, TResponse>(
+    private Task<AwsCallOutcome<TResponse>> CallAsync<TRequest, TResponse>(
         string operation,
         TRequest request,
         JsonTypeInfo<TRequest> requestType,
         JsonTypeInfo<TResponse> responseType,
         bool paced,
         CancellationToken cancellationToken)
-        where TResponse : class
-    {
-        var body = JsonSerializer.SerializeToUtf8Bytes(request, requestType);
-        for (var attempt = 1; ; attempt++)
-        {
-            if (paced)
-            {
-                // A retry is another call against the same ECS limit, so it waits its turn too.
-                await pacer.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            var outcome = await SendAsync(operation, body, responseType, cancellationToken).ConfigureAwait(false);
-            if (outcome.Error is not { Retryable: true } error)
-            {
-                return outcome;
-            }
-
-            if (attempt >= settings.MaxAttempts)
-            {
-                LogGaveUp(operation, attempt, error.ToString());
-                return outcome;
-            }
-
-            var delay = Backoff(attempt);
-            LogRetrying(operation, error.ToString(), attempt, delay.TotalMilliseconds);
-            await Task.Delay(delay, clock, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private async Task<CallOutcome<TResponse>> SendAsync<TResponse>(
-        string operation, byte[] body, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
-        where TResponse : class
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(settings.RequestTimeout);
-        try
-        {
-            ImmutableCredentials identity;
-            try
-            {
-                identity = await credentials.GetAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (AmazonClientException ex)
-            {
-                return new(null, EcsError.NoCredentials(ex.Message));
-            }
-
-            using var message = new HttpRequestMessage(HttpMethod.Post, endpoint);
-            message.Content = new ByteArrayContent(body);
-            foreach (var (name, value) in signer.Sign(endpoint, operation, body, identity, clock.GetUtcNow().UtcDateTime))
-            {
-                if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
-                {
-                    message.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(value);
-                }
-                else
-                {
-                    message.Headers.TryAddWithoutValidation(name, value);
-                }
-            }
-
-            using var response = await http.SendAsync(message, timeout.Token).ConfigureAwait(false);
-            var content = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-            {
-                return new(null, EcsError.FromResponse((int)response.StatusCode, content, response.Headers));
-            }
-
-            try
-            {
-                return JsonSerializer.Deserialize(content, responseType) is { } value
-                    ? new(value, null)
-                    : new(null, EcsError.MalformedResponse($"{operation} answered with an empty body."));
-            }
-            catch (JsonException ex)
-            {
-                return new(null, EcsError.MalformedResponse($"{operation} answered with unreadable JSON: {ex.Message}"));
-            }
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return new(null, EcsError.Timeout(settings.RequestTimeout));
-        }
-        catch (HttpRequestException ex)
-        {
-            return new(null, EcsError.Network(ex.Message));
-        }
-    }
-
-    /// <summary>Exponential, capped, with the upper half jittered so that retries do not march in step.</summary>
-    private TimeSpan Backoff(int attempt)
-    {
-        var ceiling = Math.Min(
-            settings.RetryMaxDelay.TotalMilliseconds,
-            settings.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1));
-        return TimeSpan.FromMilliseconds((ceiling / 2) + (Random.Shared.NextDouble() * ceiling / 2));
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "ECS {Operation} failed ({Error}), try {Attempt}; retrying in {DelayMs:0} ms")]
-    private partial void LogRetrying(string operation, string error, int attempt, double delayMs);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "ECS {Operation} failed after {Attempts} tries: {Error}")]
-    private partial void LogGaveUp(string operation, int attempts, string error);
-
-    private sealed record CallOutcome<T>(T? Value, EcsError? Error)
-        where T : class;
+        where TResponse : class =>
+        // A retry is another call against the same ECS limit, so a paced call's retries wait their turn too.
+        caller.CallAsync(operation, request, requestType, responseType, paced ? pacer.WaitAsync : null, cancellationToken);
 }

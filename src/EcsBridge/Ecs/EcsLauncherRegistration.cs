@@ -1,3 +1,5 @@
+using EventPlatform.EcsBridge.Aws;
+using EventPlatform.EcsBridge.LiveOutput;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -10,8 +12,9 @@ public static class EcsLauncherRegistration
 {
     /// <summary>
     /// Runs tasks on ECS Fargate: binds the "Ecs" section, and makes the ECS launcher the
-    /// <c>ITaskLauncher</c>, replacing one registered before (call it after <c>AddEcsBridge</c>).
-    /// Credentials come from AWSSDK.Core's default chain on first use.
+    /// <c>ITaskLauncher</c> and the agent's CloudWatch log group the <c>ILiveOutput</c>, replacing
+    /// ones registered before (call it after <c>AddEcsBridge</c>). Credentials come from AWSSDK.Core's
+    /// default chain on first use.
     /// </summary>
     public static IServiceCollection AddEcsTaskLauncher(this IServiceCollection services, IConfiguration configuration)
     {
@@ -31,17 +34,25 @@ public static class EcsLauncherRegistration
 
         // One long-lived handler whose connections are recycled, rather than handler rotation:
         // the client is a singleton (it owns the launch bucket) and must still follow DNS.
-        services.AddHttpClient(EcsClient.HttpClientName)
+        services.AddHttpClient(AwsJsonCaller.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
 
         services.TryAddSingleton(provider => new EcsClient(
-            provider.GetRequiredService<IHttpClientFactory>().CreateClient(EcsClient.HttpClientName),
+            provider.GetRequiredService<IHttpClientFactory>().CreateClient(AwsJsonCaller.HttpClientName),
             provider.GetRequiredService<IOptions<EcsOptions>>(),
             provider.GetRequiredService<AwsCredentialSource>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<EcsClient>>()));
+
+        services.RemoveAll<ILiveOutput>();
+        services.AddSingleton<ILiveOutput>(provider => new CloudWatchLiveOutput(
+            provider.GetRequiredService<IHttpClientFactory>().CreateClient(AwsJsonCaller.HttpClientName),
+            provider.GetRequiredService<IOptions<EcsOptions>>(),
+            provider.GetRequiredService<AwsCredentialSource>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<CloudWatchLiveOutput>>()));
 
         services.RemoveAll<ITaskLauncher>();
         services.AddSingleton<ITaskLauncher, EcsTaskLauncher>();

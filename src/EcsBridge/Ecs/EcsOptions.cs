@@ -1,3 +1,5 @@
+using EventPlatform.EcsBridge.Aws;
+
 namespace EventPlatform.EcsBridge.Ecs;
 
 /// <summary>Where and how job tasks run on ECS Fargate (configuration section "Ecs").</summary>
@@ -45,8 +47,18 @@ internal sealed class EcsOptions
 
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(5);
 
-    public Uri ResolveEndpoint() =>
-        Endpoint ?? new Uri(Region.StartsWith("cn-", StringComparison.Ordinal)
-            ? $"https://ecs.{Region}.amazonaws.com.cn/"
-            : $"https://ecs.{Region}.amazonaws.com/");
+    /// <summary>
+    /// The CloudWatch Logs group the agent task definition's awslogs driver writes to (stream prefix
+    /// <c>agent</c>): where a running attempt's output is read from.
+    /// </summary>
+    public string AgentLogGroup { get; set; } = string.Empty;
+
+    /// <summary>Replaces https://logs.{Region}.amazonaws.com/, for emulators and tests.</summary>
+    public Uri? LogsEndpoint { get; set; }
+
+    public AwsCallPolicy CallPolicy => new(RequestTimeout, MaxAttempts, RetryBaseDelay, RetryMaxDelay);
+
+    public Uri ResolveEndpoint() => Endpoint ?? AwsJsonService.RegionalEndpoint("ecs", Region);
+
+    public Uri ResolveLogsEndpoint() => LogsEndpoint ?? AwsJsonService.RegionalEndpoint("logs", Region);
 }

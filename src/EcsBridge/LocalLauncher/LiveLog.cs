@@ -1,5 +1,5 @@
 using System.Text;
-using System.Text.Json;
+using EventPlatform.EcsBridge.LiveOutput;
 
 namespace EventPlatform.EcsBridge.LocalLauncher;
 
@@ -24,7 +24,7 @@ internal sealed class LiveLog : IDisposable
 
     public void Append(string agentLine)
     {
-        if (CommandOutput(agentLine) is not { } text)
+        if (AgentLogRecord.CommandOutput(agentLine) is not { } text)
         {
             return;
         }
@@ -58,33 +58,6 @@ internal sealed class LiveLog : IDisposable
             {
                 // The last flush failed; nothing more to keep.
             }
-        }
-    }
-
-    /// <summary>The command's own line (stdout or stderr) in an Agent log record; null for the agent's lines and anything else.</summary>
-    internal static string? CommandOutput(string agentLine)
-    {
-        if (!agentLine.StartsWith('{'))
-        {
-            return null;
-        }
-
-        try
-        {
-            using var record = JsonDocument.Parse(agentLine);
-            var root = record.RootElement;
-            return root.ValueKind == JsonValueKind.Object
-                && root.TryGetProperty("stream", out var stream)
-                && stream.ValueKind == JsonValueKind.String
-                && stream.GetString() is "stdout" or "stderr"
-                && root.TryGetProperty("message", out var message)
-                && message.ValueKind == JsonValueKind.String
-                    ? message.GetString()
-                    : null;
-        }
-        catch (JsonException)
-        {
-            return null;
         }
     }
 }

@@ -20,6 +20,13 @@ internal static class TaskEnvironment
     /// <summary>An S3-compatible endpoint instead of AWS S3, such as the emulator.</summary>
     public const string S3ServiceUrl = "EP_S3_SERVICE_URL";
 
+    /// <summary>
+    /// The names of the job's own variables as a JSON array (ECS launcher): on ECS they arrive mixed with
+    /// the container's and ECS's own, and an Agent that runs the command as another user
+    /// (<c>EP_COMMAND_UID</c>) passes it only these and the platform's documented EP_* variables.
+    /// </summary>
+    public const string JobVariables = "EP_JOB_VARIABLES";
+
     /// <summary>The name of the job's container in the task definition and in every override.</summary>
     public const string JobContainerName = "job";
 }

@@ -1,6 +1,7 @@
 using Amazon.Runtime;
 using EventPlatform.Contracts.Jobs;
 using EventPlatform.Contracts.Tasks;
+using EventPlatform.EcsBridge.Aws;
 using EventPlatform.EcsBridge.Ecs;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -14,6 +15,7 @@ internal sealed class EcsScenario : IAsyncDisposable
     public const string Region = "eu-west-1";
     public const string Cluster = "eventplatform-jobs";
     public const string TaskDefinition = "arn:aws:ecs:eu-west-1:123456789012:task-definition/eventplatform-agent:7";
+    public const string AgentLogGroup = "/ecs/eventplatform/agent";
     public static readonly DateTimeOffset Now = new(2026, 3, 4, 5, 6, 7, TimeSpan.Zero);
 
     private readonly HttpClient http;
@@ -27,6 +29,7 @@ internal sealed class EcsScenario : IAsyncDisposable
         http = new HttpClient();
         Client = new EcsClient(http, Microsoft.Extensions.Options.Options.Create(options), credentials, clock, NullLogger<EcsClient>.Instance);
         Launcher = new EcsTaskLauncher(Client, TimeProvider.System, NullLogger<EcsTaskLauncher>.Instance);
+        LiveOutput = new CloudWatchLiveOutput(http, Microsoft.Extensions.Options.Options.Create(options), credentials, clock, NullLogger<CloudWatchLiveOutput>.Instance);
     }
 
     public FakeEcs Server { get; }
@@ -36,6 +39,9 @@ internal sealed class EcsScenario : IAsyncDisposable
     public EcsClient Client { get; }
 
     public EcsTaskLauncher Launcher { get; }
+
+    /// <summary>Reads from the same fake endpoint, standing in for CloudWatch Logs.</summary>
+    public CloudWatchLiveOutput LiveOutput { get; }
 
     public static async Task<EcsScenario> StartAsync(
         Action<EcsOptions>? configure = null,
@@ -52,6 +58,8 @@ internal sealed class EcsScenario : IAsyncDisposable
             Subnets = { "subnet-0a1b2c3d", "subnet-4e5f6a7b" },
             SecurityGroups = { "sg-0123456789abcdef0" },
             ArtifactsBucket = "eventplatform-artifacts",
+            AgentLogGroup = AgentLogGroup,
+            LogsEndpoint = server.Endpoint,
             MaxAttempts = 4,
             RetryBaseDelay = TimeSpan.FromMilliseconds(10),
             RetryMaxDelay = TimeSpan.FromMilliseconds(40),

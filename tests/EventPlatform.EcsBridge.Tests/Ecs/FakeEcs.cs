@@ -10,12 +10,11 @@ using Microsoft.Extensions.Logging;
 namespace EventPlatform.EcsBridge.Tests.Ecs;
 
 /// <summary>
-/// An ECS endpoint on 127.0.0.1: records every request as it arrived and answers each
-/// operation from a queue of canned responses, then with that operation's default.
+/// An ECS and CloudWatch Logs endpoint on 127.0.0.1: records every request as it arrived and answers
+/// each operation from a queue of canned responses, then with that operation's default.
 /// </summary>
 internal sealed class FakeEcs : IAsyncDisposable
 {
-    public const string TargetPrefix = "AmazonEC2ContainerServiceV20141113.";
 
     private readonly WebApplication app;
     private readonly ConcurrentQueue<RecordedRequest> requests = new();
@@ -109,6 +108,7 @@ internal sealed class FakeEcs : IAsyncDisposable
         "StopTask" => CannedResponse.Ok("""{"task":{"lastStatus":"RUNNING","desiredStatus":"STOPPED"}}"""),
         "DescribeTasks" => CannedResponse.Ok("""{"tasks":[],"failures":[]}"""),
         "ListTasks" => CannedResponse.Ok("""{"taskArns":[]}"""),
+        "FilterLogEvents" => CannedResponse.Ok("""{"events":[],"searchedLogStreams":[]}"""),
         _ => CannedResponse.Error(400, "UnknownOperationException", $"No such operation: {request.Operation}"),
     };
 }
@@ -122,8 +122,9 @@ internal sealed record RecordedRequest(
 {
     public string? Target => Headers.GetValueOrDefault("X-Amz-Target");
 
-    public string Operation => Target is { } target && target.StartsWith(FakeEcs.TargetPrefix, StringComparison.Ordinal)
-        ? target[FakeEcs.TargetPrefix.Length..]
+    /// <summary>RunTask of AmazonEC2ContainerServiceV20141113.RunTask, FilterLogEvents of Logs_20140328.FilterLogEvents.</summary>
+    public string Operation => Target is { } target && target.IndexOf('.', StringComparison.Ordinal) is >= 0 and var dot
+        ? target[(dot + 1)..]
         : string.Empty;
 
     public JsonElement Json => JsonSerializer.Deserialize<JsonElement>(Body);

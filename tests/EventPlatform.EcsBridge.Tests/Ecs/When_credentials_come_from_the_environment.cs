@@ -1,4 +1,4 @@
-using EventPlatform.EcsBridge.Ecs;
+using EventPlatform.EcsBridge.Aws;
 
 namespace EventPlatform.EcsBridge.Tests.Ecs;
 

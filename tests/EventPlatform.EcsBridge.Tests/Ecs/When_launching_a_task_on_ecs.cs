@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Amazon.Runtime;
 using EventPlatform.Contracts.Jobs;
-using EventPlatform.EcsBridge.Ecs;
+using EventPlatform.EcsBridge.Aws;
 
 namespace EventPlatform.EcsBridge.Tests.Ecs;
 
@@ -71,6 +71,7 @@ public class When_launching_a_task_on_ecs : EcsScenarioFixture
                     ("EP_STOP_GRACE_SECONDS", "25"),
                     ("EP_ARTIFACTS_BUCKET", "eventplatform-artifacts"),
                     ("EP_ARTIFACTS_PREFIX", "jobs/0196f0a2-9d1e-7c2f-8b3a-4c5d6e7f8a9b/attempt-3/"),
+                    ("EP_JOB_VARIABLES", """["A_FIRST","NAME"]"""),
                 }));
             Assert.That(overrides.GetProperty("cpu").GetString(), Is.EqualTo("256"), "the job's default size");
             Assert.That(overrides.GetProperty("memory").GetString(), Is.EqualTo("512"));

@@ -1,3 +1,4 @@
+using EventPlatform.EcsBridge.LiveOutput;
 using EventPlatform.EcsBridge.LocalLauncher;
 
 namespace EventPlatform.EcsBridge.Tests.LocalLauncher;
@@ -11,7 +12,7 @@ public class When_the_local_launcher_keeps_a_live_log
     [TestCase("stdout", "", "")]
     [TestCase("agent", "Started 'sh' as pid 1.", null)]
     public void Should_keep_the_commands_lines_and_not_the_agents(string stream, string message, string? kept) =>
-        Assert.That(LiveLog.CommandOutput(Record.Replace("{0}", stream, StringComparison.Ordinal).Replace("{1}", message, StringComparison.Ordinal)), Is.EqualTo(kept));
+        Assert.That(AgentLogRecord.CommandOutput(Record.Replace("{0}", stream, StringComparison.Ordinal).Replace("{1}", message, StringComparison.Ordinal)), Is.EqualTo(kept));
 
     [TestCase("eventplatform agent failed: System.Exception")]
     [TestCase("{ not json")]
@@ -19,7 +20,7 @@ public class When_the_local_launcher_keeps_a_live_log
     [TestCase("""{"stream": "stdout"}""")]
     [TestCase("""{"stream": "stdout", "message": 3}""")]
     public void Should_ignore_what_is_not_an_agent_record(string line) =>
-        Assert.That(LiveLog.CommandOutput(line), Is.Null);
+        Assert.That(AgentLogRecord.CommandOutput(line), Is.Null);
 
     [Test]
     public void Should_let_readers_see_each_line_as_soon_as_it_is_appended()

@@ -1,4 +1,5 @@
 using EventPlatform.EcsBridge.Ecs;
+using EventPlatform.EcsBridge.LiveOutput;
 using EventPlatform.EcsBridge.LocalLauncher;
 using EventPlatform.EcsBridge.Sqs;
 using MassTransit;
@@ -26,6 +27,7 @@ public class When_the_bridge_module_is_composed
         await using var provider = Compose([]);
 
         Assert.That(provider.GetRequiredService<ITaskLauncher>(), Is.TypeOf<LocalTaskLauncher>());
+        Assert.That(provider.GetServices<ILiveOutput>().Single(), Is.TypeOf<LocalLiveOutput>());
         Assert.That(provider.GetServices<IHostedService>().OfType<SqsTaskEventPoller>(), Is.Empty);
     }
 
@@ -39,6 +41,7 @@ public class When_the_bridge_module_is_composed
         });
 
         Assert.That(provider.GetRequiredService<ITaskLauncher>(), Is.TypeOf<EcsTaskLauncher>());
+        Assert.That(provider.GetServices<ILiveOutput>().Single(), Is.TypeOf<CloudWatchLiveOutput>());
         Assert.That(provider.GetServices<IHostedService>().OfType<SqsTaskEventPoller>().Count(), Is.EqualTo(1));
     }
 

@@ -2,9 +2,9 @@ using System.Security.Claims;
 using EventPlatform.Api.Jobs.Artifacts;
 using EventPlatform.Api.Jobs.Reading;
 using EventPlatform.EcsBridge.Artifacts;
+using EventPlatform.EcsBridge.LiveOutput;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace EventPlatform.Api.Jobs.Logs;
 
@@ -14,8 +14,8 @@ internal static class GetJobLogsEndpoint
 
     /// <summary>
     /// The attempt's output as text: its stored logs.txt once the Agent has stored it (the attempt
-    /// ended), else what the local launcher has relayed so far. Empty before the first line, and
-    /// while a task runs on ECS, whose live output is in CloudWatch.
+    /// ended), else the live output the launcher keeps (empty before the first line). A live output
+    /// that cannot be read is a 503 when asking again later may help, else a 502.
     /// </summary>
     public static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> HandleAsync(
         Guid jobId,
@@ -23,7 +23,7 @@ internal static class GetJobLogsEndpoint
         ClaimsPrincipal user,
         IQuerySession session,
         IArtifactCatalog catalog,
-        IOptions<ArtifactsOptions> options,
+        ILiveOutput liveOutput,
         CancellationToken cancellationToken)
     {
         if (await VisibleJob.LoadAsync(session, user, jobId, cancellationToken).ConfigureAwait(false) is not { } view)
@@ -36,24 +36,26 @@ internal static class GetJobLogsEndpoint
             return JobAttempt.NotFound(view, attempt!.Value);
         }
 
-        if (which > 0 && await catalog.OpenAsync(jobId, which, ArtifactLayout.LogsName, cancellationToken).ConfigureAwait(false) is { } stored)
+        if (which == 0)
+        {
+            return TypedResults.Stream(new MemoryStream(), PlainText);
+        }
+
+        if (await catalog.OpenAsync(jobId, which, ArtifactLayout.LogsName, cancellationToken).ConfigureAwait(false) is { } stored)
         {
             return TypedResults.Stream(stored, PlainText);
         }
 
-        return TypedResults.Stream(which > 0 ? OpenLiveLog(options.Value, jobId, which) : new MemoryStream(), PlainText);
-    }
-
-    private static Stream OpenLiveLog(ArtifactsOptions options, Guid jobId, int attempt)
-    {
         try
         {
-            return new FileStream(
-                ArtifactLayout.LiveLogPath(options.LocalRoot, jobId, attempt), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return TypedResults.Stream(await liveOutput.OpenAsync(jobId, which, cancellationToken).ConfigureAwait(false), PlainText);
         }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        catch (LiveOutputUnavailableException ex)
         {
-            return new MemoryStream();
+            return TypedResults.Problem(
+                statusCode: ex.Transient ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status502BadGateway,
+                title: "Live output unavailable",
+                detail: $"The output of job {jobId} attempt {which} could not be read: {ex.Message}");
         }
     }
 }

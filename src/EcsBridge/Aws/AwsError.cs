@@ -1,13 +1,14 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
-namespace EventPlatform.EcsBridge.Ecs;
+namespace EventPlatform.EcsBridge.Aws;
 
-/// <summary>Why an ECS call did not succeed, and whether asking again later may help.</summary>
-internal sealed record EcsError(string Code, string Message, int? StatusCode, bool Retryable)
+/// <summary>Why a signed JSON call to AWS did not succeed, and whether asking again later may help.</summary>
+internal sealed record AwsError(string Code, string Message, int? StatusCode, bool Retryable)
 {
-    // The codes AWS SDKs treat as throttling in their standard retry mode; ECS answers
-    // ThrottlingException ("Rate exceeded"), the others cost nothing to recognise.
+    // The codes AWS SDKs treat as throttling in their standard retry mode; ECS and CloudWatch Logs
+    // answer ThrottlingException ("Rate exceeded"), the others cost nothing to recognise.
     private static readonly HashSet<string> ThrottlingCodes = new(StringComparer.Ordinal)
     {
         "Throttling",
@@ -23,12 +24,12 @@ internal sealed record EcsError(string Code, string Message, int? StatusCode, bo
 
     public bool IsThrottling => ThrottlingCodes.Contains(Code) || StatusCode == 429;
 
-    public static EcsError FromResponse(int statusCode, ReadOnlySpan<byte> body, HttpResponseHeaders headers)
+    public static AwsError FromResponse(int statusCode, ReadOnlySpan<byte> body, HttpResponseHeaders headers)
     {
         ErrorResponse? error = null;
         try
         {
-            error = body.IsEmpty ? null : JsonSerializer.Deserialize(body, EcsApiJson.Default.ErrorResponse);
+            error = body.IsEmpty ? null : JsonSerializer.Deserialize(body, AwsJson.Default.ErrorResponse);
         }
         catch (JsonException)
         {
@@ -40,19 +41,19 @@ internal sealed record EcsError(string Code, string Message, int? StatusCode, bo
         var code = ShortCode(type) ?? $"Http{statusCode}";
         var message = error?.Message ?? error?.MessageUpper ?? string.Empty;
         var retryable = statusCode == 429 || statusCode >= 500 || ThrottlingCodes.Contains(code);
-        return new EcsError(code, message, statusCode, retryable);
+        return new AwsError(code, message, statusCode, retryable);
     }
 
-    public static EcsError Timeout(TimeSpan after) =>
+    public static AwsError Timeout(TimeSpan after) =>
         new("RequestTimeout", $"No answer within {after.TotalSeconds:0.#} s.", null, Retryable: true);
 
-    public static EcsError Network(string message) => new("NetworkError", message, null, Retryable: true);
+    public static AwsError Network(string message) => new("NetworkError", message, null, Retryable: true);
 
-    public static EcsError MalformedResponse(string message) => new("MalformedResponse", message, null, Retryable: true);
+    public static AwsError MalformedResponse(string message) => new("MalformedResponse", message, null, Retryable: true);
 
     // The credential chain also fails when the task role endpoint hiccups, not only when
     // nothing is configured; the retries that follow are bounded.
-    public static EcsError NoCredentials(string message) => new("CredentialsUnavailable", message, null, Retryable: true);
+    public static AwsError NoCredentials(string message) => new("CredentialsUnavailable", message, null, Retryable: true);
 
     public override string ToString() => StatusCode is { } status
         ? $"{Code} (HTTP {status}): {Message}"
@@ -72,9 +73,11 @@ internal sealed record EcsError(string Code, string Message, int? StatusCode, bo
     }
 }
 
-/// <summary>An ECS call other than RunTask that failed after its retries.</summary>
-internal sealed class EcsCallException(string operation, EcsError error)
-    : Exception($"ECS {operation} failed: {error}")
-{
-    public EcsError Error { get; } = error;
-}
+/// <summary>The body of a JSON 1.1 error response.</summary>
+internal sealed record ErrorResponse(
+    [property: JsonPropertyName("__type")] string? Type,
+    [property: JsonPropertyName("message")] string? Message,
+    [property: JsonPropertyName("Message")] string? MessageUpper);
+
+[JsonSerializable(typeof(ErrorResponse))]
+internal sealed partial class AwsJson : JsonSerializerContext;

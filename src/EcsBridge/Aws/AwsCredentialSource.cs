@@ -1,7 +1,7 @@
 using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
 
-namespace EventPlatform.EcsBridge.Ecs;
+namespace EventPlatform.EcsBridge.Aws;
 
 /// <summary>
 /// Credentials for each call: fixed ones, or AWSSDK.Core's default chain (environment,

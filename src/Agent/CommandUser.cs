@@ -1,0 +1,140 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace EventPlatform.Agent;
+
+/// <summary>
+/// How the command runs on ECS when the task definition sets <see cref="UidVariable"/>
+/// (docs/adr/0015-live-ecs-logs-and-the-task-roles-credentials.md). The agent stays root and keeps
+/// the task role's credentials, which it needs to store artifacts; the command runs as that
+/// unprivileged uid with no capabilities and no way to gain any, in a folder of its own, with an
+/// environment of the job's variables and the documented EP_* ones only. So it never learns the
+/// credentials' path (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI), and cannot read the agent's
+/// environment either: /proc/{pid}/environ of another uid's process is refused.
+/// The local launcher's sandbox (<see cref="Sandbox"/>) wins when both are asked for.
+/// </summary>
+internal sealed class CommandUser
+{
+    public const string UidVariable = "EP_COMMAND_UID";
+
+    /// <summary>The names of the job's own variables, as a JSON array: the ECS launcher sets it, because on ECS they arrive mixed with the agent's.</summary>
+    public const string JobVariablesVariable = "EP_JOB_VARIABLES";
+
+    private readonly IReadOnlySet<string> jobVariables;
+    private readonly string setsid;
+    private readonly string setpriv;
+    private readonly string shell;
+
+    private CommandUser(int uid, IReadOnlySet<string> jobVariables, string setsid, string setpriv, string shell)
+    {
+        Uid = uid;
+        this.jobVariables = jobVariables;
+        this.setsid = setsid;
+        this.setpriv = setpriv;
+        this.shell = shell;
+    }
+
+    public int Uid { get; }
+
+    /// <summary>The user the task definition asks for, or null when it asks for none (or the local sandbox applies).</summary>
+    /// <exception cref="SandboxException">The setting cannot be honoured.</exception>
+    public static CommandUser? FromEnvironment() => From(Sandbox.CurrentEnvironment(), Sandbox.FindTool);
+
+    /// <exception cref="SandboxException">The setting cannot be honoured.</exception>
+    public static CommandUser? From(IReadOnlyDictionary<string, string> environment, Func<string, string?> findTool)
+    {
+        if (Sandbox.Read(environment, UidVariable) is null || Sandbox.Read(environment, Sandbox.EnabledVariable) == "1")
+        {
+            return null;
+        }
+
+        if (Sandbox.ReadNumber(environment, UidVariable) is not { } uid)
+        {
+            throw new SandboxException($"{UidVariable} must be a positive whole number.", CommandRunner.AgentFailure);
+        }
+
+        string[] names;
+        try
+        {
+            names = Sandbox.Read(environment, JobVariablesVariable) is { } list
+                ? JsonSerializer.Deserialize(list, AgentJson.Default.StringArray) ?? []
+                : [];
+        }
+        catch (JsonException ex)
+        {
+            throw new SandboxException($"{JobVariablesVariable} must be a JSON array of names: {ex.Message}", CommandRunner.AgentFailure);
+        }
+
+        string Tool(string name) => findTool(name)
+            ?? throw new SandboxException($"Running the command as uid {uid} needs '{name}' (util-linux, dash) in {string.Join(", ", Sandbox.ToolFolders)}.", CommandRunner.AgentFailure);
+
+        return new CommandUser(
+            uid,
+            names.Where(name => !IsPlatformVariable(name)).ToHashSet(StringComparer.Ordinal),
+            Tool("setsid"),
+            Tool("setpriv"),
+            Tool("sh"));
+    }
+
+    /// <summary>
+    /// A new folder for the command, owned by its uid. Not the agent's working directory: on ECS that is
+    /// the image's, with the agent's own program files, which the command must not be able to replace.
+    /// </summary>
+    public string CreateWorkDirectory()
+    {
+        var work = Directory.CreateTempSubdirectory("ep-command-").FullName;
+        Own(work);
+        return work;
+    }
+
+    public void Own(string path) => NativeMethods.ChangeOwner(path, Uid);
+
+    /// <summary>The command line: a session of its own (as without a user), then the drop to the uid, then the command.</summary>
+    public IReadOnlyList<string> Wrap(string program, IEnumerable<string> arguments) =>
+        [setsid, .. Sandbox.DropPrivileges(setpriv, Uid), program, .. arguments];
+
+    /// <summary>Leaves the command the documented variables and the job's own; <c>HOME</c> is its folder unless the job says otherwise.</summary>
+    public void PrepareEnvironment(IDictionary<string, string?> environment, string workDirectory)
+    {
+        foreach (var name in environment.Keys
+            .Where(name => !Sandbox.PassedToCommand.Contains(name, StringComparer.Ordinal) && !jobVariables.Contains(name))
+            .ToList())
+        {
+            environment.Remove(name);
+        }
+
+        if (!jobVariables.Contains("HOME"))
+        {
+            environment["HOME"] = workDirectory;
+        }
+    }
+
+    /// <summary>
+    /// kill(-1, SIGKILL) as the uid: whatever the command left running, in its process group or not,
+    /// ends before the agent reads the files it wrote.
+    /// </summary>
+    public async Task EndLeftoversAsync(AgentLog log)
+    {
+        var startInfo = new ProcessStartInfo(setpriv) { UseShellExecute = false };
+        foreach (var argument in Sandbox.DropPrivileges(setpriv, Uid).Skip(1).Concat([shell, "-c", "kill -9 -1 2>/dev/null; exit 0"]))
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        startInfo.Environment.Clear();
+        startInfo.Environment["PATH"] = "/usr/bin:/bin";
+        try
+        {
+            using var sweep = Process.Start(startInfo)!;
+            await sweep.WaitForExitAsync().ConfigureAwait(false);
+        }
+        catch (Win32Exception ex)
+        {
+            log.Error($"Could not end what the command left running as uid {Uid}: {ex.Message}");
+        }
+    }
+
+    private static bool IsPlatformVariable(string name) =>
+        name.StartsWith("EP_", StringComparison.OrdinalIgnoreCase) || name.StartsWith("AWS_", StringComparison.OrdinalIgnoreCase);
+}
