@@ -3,7 +3,9 @@ using EventPlatform.Projections.JobStatus;
 using EventPlatform.Projections.JobTimeline;
 using EventPlatform.Projections.QueueStats;
 using EventPlatform.Projections.UserJobStats;
+using JasperFx;
 using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -77,7 +79,16 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IServiceProvider s
     private async Task<long> RebuildWithDaemonAsync(string projection, CancellationToken cancellationToken)
     {
         var coordinator = services.GetService<IProjectionCoordinator>() ?? throw new AsyncDaemonNotRunningException(projection);
-        await coordinator.DaemonForMainDatabase().RebuildProjectionAsync(projection, DaemonRebuildTimeout, cancellationToken).ConfigureAwait(false);
+        var daemon = coordinator.DaemonForMainDatabase();
+        await daemon.RebuildProjectionAsync(projection, DaemonRebuildTimeout, cancellationToken).ConfigureAwait(false);
+
+        // The daemon leaves a rebuilt shard stopped; it has to go on following new events.
+        var shard = new ShardName(projection).Identity;
+        if (daemon.StatusFor(shard) != AgentStatus.Running)
+        {
+            await daemon.StartAgentAsync(shard, cancellationToken).ConfigureAwait(false);
+        }
+
         await using var session = store.QuerySession();
         return await session.Events.QueryAllRawEvents().LongCountAsync(cancellationToken).ConfigureAwait(false);
     }

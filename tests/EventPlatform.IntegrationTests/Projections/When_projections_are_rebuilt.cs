@@ -45,6 +45,12 @@ public sealed class When_projections_are_rebuilt
         {
             Assert.That(after[table], Is.EqualTo(before[table]), $"{table} after its rebuild");
         }
+
+        // The rebuilt async views go on following new events.
+        var late = await new JobScript(host, "late-user", JobMix.T0).SubmitAsync();
+        await host.CaughtUpAsync();
+        Assert.That((await host.LoadAsync<UserJobStatsView>("late-user"))?.Jobs.Queued, Is.EqualTo(1));
+        Assert.That((await host.LoadAsync<JobTimelineView>(late.JobId))?.Entries, Has.Count.EqualTo(2));
     }
 
     [Test]
