@@ -17,17 +17,11 @@ public sealed class QueueStatsProjection : JobTransitionProjection
 
     protected override async Task ApplyTransitionsAsync(IDocumentOperations operations, IReadOnlyList<JobTransition> transitions, CancellationToken cancellation)
     {
-        var changes = transitions.Where(t => t.ChangesState).ToList();
-        if (changes.Count == 0)
-        {
-            return;
-        }
-
         var view = await operations.LoadAsync<QueueStatsView>(QueueStatsView.SingletonId, cancellation).ConfigureAwait(false) ?? new QueueStatsView();
 
         // Each job's last word on this page: waiting since when, or not waiting (null).
         var waiting = new Dictionary<Guid, WaitingJob?>();
-        foreach (var (e, before, after) in changes)
+        foreach (var (e, before, after) in transitions)
         {
             var priority = after.Spec.Priority;
             switch (before?.State)

@@ -43,15 +43,18 @@ public abstract class JobTransitionProjection : IProjection
             var before = status.GetValueOrDefault(e.StreamId);
             var after = JobStatusProjection.Replay(before, e.Data);
             status[e.StreamId] = after;
-            if (after is not null)
+            if (after is not null && before?.State != after.State)
             {
                 transitions.Add(new JobTransition(e, before, after));
             }
         }
 
-        await ApplyTransitionsAsync(operations, transitions, cancellation).ConfigureAwait(false);
+        if (transitions.Count > 0)
+        {
+            await ApplyTransitionsAsync(operations, transitions, cancellation).ConfigureAwait(false);
+        }
     }
 
-    /// <summary>The page's transitions in event order; stage the view changes on <paramref name="operations"/>.</summary>
+    /// <summary>The page's changes of state, in event order; stage the view changes on <paramref name="operations"/>.</summary>
     protected abstract Task ApplyTransitionsAsync(IDocumentOperations operations, IReadOnlyList<JobTransition> transitions, CancellationToken cancellation);
 }

@@ -11,16 +11,10 @@ public sealed class UserJobStatsProjection : JobTransitionProjection
 
     protected override async Task ApplyTransitionsAsync(IDocumentOperations operations, IReadOnlyList<JobTransition> transitions, CancellationToken cancellation)
     {
-        var changes = transitions.Where(t => t.ChangesState).ToList();
-        if (changes.Count == 0)
-        {
-            return;
-        }
-
-        var users = changes.Select(t => t.After.UserId).Distinct().ToArray();
+        var users = transitions.Select(t => t.After.UserId).Distinct().ToArray();
         var stored = await operations.LoadManyAsync<UserJobStatsView>(cancellation, users).ConfigureAwait(false);
         var views = stored.ToDictionary(v => v.Id, StringComparer.Ordinal);
-        foreach (var (_, before, after) in changes)
+        foreach (var (_, before, after) in transitions)
         {
             if (!views.TryGetValue(after.UserId, out var view))
             {
