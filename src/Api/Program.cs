@@ -1,9 +1,11 @@
 using EventPlatform.Api.Admin.DeadLetters;
+using EventPlatform.Api.Admin.Projections;
 using EventPlatform.Api.Auth;
 using EventPlatform.Api.Hosting;
 using EventPlatform.Api.Jobs;
 using EventPlatform.Api.Jobs.Submitting;
 using EventPlatform.Api.Jobs.Artifacts;
+using EventPlatform.Api.Stats;
 using EventPlatform.EcsBridge;
 using EventPlatform.Projections;
 using EventPlatform.Sagas;
@@ -31,5 +33,7 @@ var app = builder.Build();
 app.UsePlatformDefaults();
 app.MapJobsApi();
 app.MapDeadLetters();
+app.MapProjectionsAdmin();
+app.MapStats();
 
 return await app.RunUntilStoppedAsync();

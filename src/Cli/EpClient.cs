@@ -41,6 +41,10 @@ internal sealed class EpClient(HttpClient http) : IDisposable
     public Task<JsonElement> GetJsonAsync(string pathAndQuery, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, pathAndQuery, content: null, cancellationToken);
 
+    /// <summary>A POST without a body to any JSON resource of the API; <paramref name="pathAndQuery"/> is already escaped.</summary>
+    public Task<JsonElement> PostJsonAsync(string pathAndQuery, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, pathAndQuery, content: null, cancellationToken);
+
     public Task<JsonElement> CancelAsync(string jobId, string? reason, CancellationToken cancellationToken) =>
         SendAsync(
             HttpMethod.Post,

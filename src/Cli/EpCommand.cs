@@ -23,6 +23,9 @@ internal static class EpCommand
             LogsCommand.Create(context),
             ListCommand.Create(context),
             HistoryCommand.Create(context),
+            StatsCommand.Create(context),
+            AdminCommand.Create(context),
+            AuditCommand.Create(context),
         };
     }
 }

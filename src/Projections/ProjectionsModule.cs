@@ -1,6 +1,9 @@
 using EventPlatform.Projections.EventStore;
 using EventPlatform.Projections.JobStatus;
 using EventPlatform.Projections.JobTimeline;
+using EventPlatform.Projections.Maintenance;
+using EventPlatform.Projections.QueueStats;
+using EventPlatform.Projections.UserJobStats;
 using JasperFx;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
@@ -35,6 +38,8 @@ public static class ProjectionsModule
             marten.AddAsyncDaemon(DaemonMode.Solo);
         }
 
+        services.AddSingleton<ProjectionRebuilder>();
+        services.AddSingleton<JobStatusAudit>();
         return services;
     }
 
@@ -61,6 +66,26 @@ public static class ProjectionsModule
             .Duplicate(x => x.CreatedAt)
             .GinIndexJsonData();
         options.Projections.Add<JobTimelineProjection>(ProjectionLifecycle.Async);
+
+        // Figures across jobs: async, each owning its rows, which a rebuild deletes and replays
+        // (docs/adr/0016-figures-rebuild-and-audit.md).
+        options.Projections.Add(
+            new UserJobStatsProjection(),
+            ProjectionLifecycle.Async,
+            UserJobStatsProjection.ProjectionName,
+            projection => projection.DeleteViewTypeOnTeardown<UserJobStatsView>());
+        options.Projections.Add(
+            new QueueStatsProjection(),
+            ProjectionLifecycle.Async,
+            QueueStatsProjection.ProjectionName,
+            projection =>
+            {
+                projection.DeleteViewTypeOnTeardown<QueueStatsView>();
+                projection.DeleteViewTypeOnTeardown<WaitingJob>();
+            });
+        options.Schema.For<UserJobStatsView>();
+        options.Schema.For<QueueStatsView>();
+        options.Schema.For<WaitingJob>().Duplicate(x => x.Since);
         return options;
     }
 }

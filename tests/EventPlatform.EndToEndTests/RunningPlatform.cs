@@ -56,6 +56,9 @@ internal sealed class RunningPlatform : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The platform's own database, for tests that change it behind the platform's back.</summary>
+    public string ConnectionString => connectionString;
+
     /// <summary>The local artifact store and live logs, inside the platform's own folder.</summary>
     public string ArtifactsRoot => Path.Combine(workRoot, ".artifacts");
 

@@ -6,6 +6,30 @@ namespace EventPlatform.Projections.JobStatus;
 /// <summary>Inline, so a job is readable the moment the transaction that changed it commits.</summary>
 public sealed class JobStatusProjection : SingleStreamProjection<JobStatusView, Guid>
 {
+    public const string ProjectionName = "JobStatus";
+
+    public JobStatusProjection() => Name = ProjectionName;
+
+    /// <summary>
+    /// The same methods Marten calls, for one event at a time: rebuild, audit and the figures
+    /// projections fold streams with this, so every reader agrees with the stored row.
+    /// </summary>
+    public static JobStatusView? Replay(JobStatusView? view, object data) => (view, data) switch
+    {
+        (null, JobSubmitted e) => Create(e),
+        (null, _) => null,
+        (_, JobQueued e) => Apply(e, view),
+        (_, JobRetryScheduled e) => Apply(e, view),
+        (_, JobLaunchRequested e) => Apply(e, view),
+        (_, JobStarted e) => Apply(e, view),
+        (_, JobSucceeded e) => Apply(e, view),
+        (_, JobFailed e) => Apply(e, view),
+        (_, JobTimedOut e) => Apply(e, view),
+        (_, JobCancelRequested e) => Apply(e, view),
+        (_, JobCancelled e) => Apply(e, view),
+        _ => view,
+    };
+
     public static JobStatusView Create(JobSubmitted e) => new()
     {
         Id = e.JobId,

@@ -10,6 +10,10 @@ namespace EventPlatform.Projections.JobTimeline;
 /// </summary>
 public sealed class JobTimelineProjection : SingleStreamProjection<JobTimelineView, Guid>
 {
+    public const string ProjectionName = "JobTimeline";
+
+    public JobTimelineProjection() => Name = ProjectionName;
+
     public static JobTimelineView Create(IEvent<JobSubmitted> e) =>
         new() { Id = e.StreamId, Entries = [Entry(e, 0, e.Data.SubmittedAt, $"{e.Data.Spec.Priority} priority, by {e.Data.UserId}")] };
 

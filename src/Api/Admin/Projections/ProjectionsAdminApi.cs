@@ -1,0 +1,55 @@
+using EventPlatform.Api.Auth;
+using EventPlatform.Projections.Maintenance;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace EventPlatform.Api.Admin.Projections;
+
+/// <summary>Rebuilding projections from the streams and auditing the status view against them (docs/adr/0016-figures-rebuild-and-audit.md).</summary>
+internal static class ProjectionsAdminApi
+{
+    public static IEndpointRouteBuilder MapProjectionsAdmin(this IEndpointRouteBuilder endpoints)
+    {
+        var admin = endpoints.MapGroup("/admin").WithTags("Admin").RequireAuthorization(ApiKeyAuthentication.AdminPolicy);
+        admin.MapPost("/projections/{name}/rebuild", RebuildAsync).WithName("RebuildProjection");
+        admin.MapPost("/audit/verify", VerifyAsync).WithName("VerifyAudit");
+        return endpoints;
+    }
+
+    /// <summary>One projection's result, or (for <c>all</c>) one per projection, in order.</summary>
+    private static async Task<Results<Ok<ProjectionRebuild>, Ok<IReadOnlyList<ProjectionRebuild>>, ProblemHttpResult>> RebuildAsync(
+        string name, ProjectionRebuilder rebuilder, CancellationToken cancellationToken)
+    {
+        var all = string.Equals(name, ProjectionRebuilder.All, StringComparison.OrdinalIgnoreCase);
+        var projection = ProjectionRebuilder.Find(name);
+        if (!all && projection is null)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status404NotFound,
+                title: "Projection not found",
+                detail: $"There is no projection '{name}'; there are {string.Join(", ", ProjectionRebuilder.Names)} (or all).");
+        }
+
+        try
+        {
+            if (!all)
+            {
+                return TypedResults.Ok(await rebuilder.RebuildAsync(projection!, cancellationToken).ConfigureAwait(false));
+            }
+
+            List<ProjectionRebuild> rebuilds = [];
+            foreach (var each in ProjectionRebuilder.Names)
+            {
+                rebuilds.Add(await rebuilder.RebuildAsync(each, cancellationToken).ConfigureAwait(false));
+            }
+
+            return TypedResults.Ok<IReadOnlyList<ProjectionRebuild>>(rebuilds);
+        }
+        catch (AsyncDaemonNotRunningException ex)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "No projection daemon here", detail: ex.Message);
+        }
+    }
+
+    private static async Task<Ok<AuditReport>> VerifyAsync(JobStatusAudit audit, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await audit.VerifyAsync(cancellationToken).ConfigureAwait(false));
+}
