@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Npgsql;
 
@@ -10,7 +11,10 @@ internal sealed class Platform(Settings settings) : IDisposable
 {
     private static readonly string[] Instant = ["true"];
 
-    private readonly HttpClient http = CreateClient(settings);
+    private readonly HttpClient http = CreateClient(settings, TimeSpan.FromSeconds(60));
+
+    /// <summary>For the admin calls that read the whole store.</summary>
+    private readonly HttpClient admin = CreateClient(settings, TimeSpan.FromMinutes(30));
     private readonly NpgsqlDataSource database = NpgsqlDataSource.Create(settings.ConnectionString(settings.AppDatabase));
 
     /// <summary>Submits <c>true</c>, or <paramref name="command"/> (the instant launcher holds a <c>sleep N</c> running N seconds).</summary>
@@ -37,6 +41,32 @@ internal sealed class Platform(Settings settings) : IDisposable
         }
 
         return (await response.Content.ReadFromJsonAsync<JobStatus>().ConfigureAwait(false))!;
+    }
+
+    /// <summary>Rebuilds one projection from the streams through the admin endpoint; the host says how many events it read and how long it took.</summary>
+    public async Task<RebuildRun> RebuildAsync(string projection)
+    {
+        using var response = await admin.PostAsync(new Uri($"/admin/projections/{projection}/rebuild", UriKind.Relative), content: null).ConfigureAwait(false);
+        if ((int)response.StatusCode != 200)
+        {
+            throw new InvalidOperationException($"POST /admin/projections/{projection}/rebuild answered {(int)response.StatusCode}");
+        }
+
+        var rebuild = (await response.Content.ReadFromJsonAsync<Rebuilt>().ConfigureAwait(false))!;
+        return new RebuildRun(rebuild.Projection, rebuild.Events, rebuild.ElapsedMs / 1000.0, rebuild.Events / Math.Max(0.001, rebuild.ElapsedMs / 1000.0));
+    }
+
+    /// <summary>Replays every stream and checks its status row (ep audit verify); returns the jobs checked and the mismatches.</summary>
+    public async Task<(long Checked, int Mismatches)> VerifyAsync()
+    {
+        using var response = await admin.PostAsync(new Uri("/admin/audit/verify", UriKind.Relative), content: null).ConfigureAwait(false);
+        if ((int)response.StatusCode != 200)
+        {
+            throw new InvalidOperationException($"POST /admin/audit/verify answered {(int)response.StatusCode}");
+        }
+
+        var verified = (await response.Content.ReadFromJsonAsync<Verified>().ConfigureAwait(false))!;
+        return (verified.Checked, verified.Mismatches.Count);
     }
 
     public async Task<Guid> CancelAsync(Guid jobId)
@@ -138,18 +168,28 @@ internal sealed class Platform(Settings settings) : IDisposable
     public void Dispose()
     {
         http.Dispose();
+        admin.Dispose();
         database.Dispose();
     }
 
-    private static HttpClient CreateClient(Settings settings)
+    private static HttpClient CreateClient(Settings settings, TimeSpan timeout)
     {
         var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
-        var client = new HttpClient(handler) { BaseAddress = settings.Url, Timeout = TimeSpan.FromSeconds(60) };
+        var client = new HttpClient(handler) { BaseAddress = settings.Url, Timeout = timeout };
         client.DefaultRequestHeaders.Add("X-Api-Key", settings.ApiKey);
         return client;
     }
 
     private sealed record Accepted([property: JsonPropertyName("jobId")] Guid JobId);
+
+    private sealed record Rebuilt(
+        [property: JsonPropertyName("projection")] string Projection,
+        [property: JsonPropertyName("events")] long Events,
+        [property: JsonPropertyName("elapsedMs")] long ElapsedMs);
+
+    private sealed record Verified(
+        [property: JsonPropertyName("checked")] long Checked,
+        [property: JsonPropertyName("mismatches")] IReadOnlyList<JsonElement> Mismatches);
 }
 
 internal sealed record JobStatus(

@@ -57,6 +57,15 @@ foreach (var clients in settings.StatusClients)
 
 report.HostRssAfterKilobytes = platform.HostRssKilobytes();
 
+foreach (var projection in Settings.Projections)
+{
+    Console.Error.WriteLine($"rebuilding {projection}");
+    report.Rebuilds.Add(await Measure(() => platform.RebuildAsync(projection)));
+}
+
+Console.Error.WriteLine("audit verify");
+report.Audit = await Measure(stages.AuditAsync);
+
 if (settings.Local is not null)
 {
     var localSettings = settings.ForLocalHost();

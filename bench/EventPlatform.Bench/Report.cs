@@ -31,6 +31,8 @@ internal sealed class Report(Settings settings)
     public Measured<InFlightRun>? InFlight { get; set; }
     public SeedRun? Seed { get; set; }
     public Measured<CatchUpRun>? CatchUp { get; set; }
+    public List<Measured<RebuildRun>> Rebuilds { get; } = [];
+    public Measured<AuditRun>? Audit { get; set; }
     public Measured<UnloadedRun>? LocalUnloaded { get; set; }
     public Measured<LifecycleRun>? LocalLifecycle { get; set; }
     public ProfileSummary? Profile { get; set; }
@@ -130,6 +132,18 @@ internal sealed class Report(Settings settings)
         {
             Row("async daemon catch-up", "Solo", F(catchUp.EventsPerSecond), null,
                 $"events/s read into every async projection: {catchUp.Events} events in {F(catchUp.Seconds)} s{(catchUp.CaughtUp ? "" : ", NOT caught up by the cap")}; host CPU {F(catchUpCpu.HostCpuSeconds)} s; machine CPU {catchUpCpu.MachineBusy:P0}");
+        }
+
+        foreach (var (run, cpu) in Rebuilds)
+        {
+            Row($"rebuild {run.Projection}", "admin", F(run.EventsPerSecond), null,
+                $"events/s: {run.Events} events in {F(run.Seconds)} s (the host's own timing); host CPU {F(cpu.HostCpuSeconds)} s; machine CPU {cpu.MachineBusy:P0}");
+        }
+
+        if (Audit is var (audit, auditCpu))
+        {
+            Row("audit verify (replay all)", "admin", F(audit.JobsPerSecond), null,
+                $"jobs/s: {audit.Jobs} streams replayed and checked against their status rows in {F(audit.Seconds)} s, {audit.Mismatches} mismatches; host CPU {F(auditCpu.HostCpuSeconds)} s; machine CPU {auditCpu.MachineBusy:P0}");
         }
 
         foreach (var (run, cpu) in Status)

@@ -17,6 +17,9 @@ internal sealed record Settings(
 {
     public const string SchemaName = "eventplatform";
 
+    /// <summary>Every projection the rebuild stage rebuilds, one at a time.</summary>
+    public static readonly string[] Projections = ["JobStatus", "JobTimeline", "UserJobStats", "QueueStats"];
+
     public int[] SubmissionClients => Quick ? [2] : [4, 32];
     public int SubmissionJobs => Quick ? 20 : 2000;
     public int[] LifecycleClients => Quick ? [2] : [8, 32];

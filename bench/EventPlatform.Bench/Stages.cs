@@ -44,6 +44,12 @@ internal sealed record InFlightRun(
     double CancelSeconds,
     double CancelledPerSecond);
 
+/// <summary>One projection rebuilt from the streams (POST /admin/projections/{name}/rebuild), as the host timed it.</summary>
+internal sealed record RebuildRun(string Projection, long Events, double Seconds, double EventsPerSecond);
+
+/// <summary>Every stream replayed and checked against its status row (POST /admin/audit/verify), timed at the client.</summary>
+internal sealed record AuditRun(long Jobs, int Mismatches, double Seconds, double JobsPerSecond);
+
 /// <summary>The async daemon reading a backlog of events into every async projection.</summary>
 internal sealed record CatchUpRun(long Events, double Seconds, double EventsPerSecond, bool CaughtUp);
 
@@ -213,6 +219,14 @@ internal sealed class Stages(Settings settings, Platform platform)
         return new InFlightRun(
             submitted.Values.Count, running, peakUnfinished, rssBefore, rssAtPeak, peakRss, submitted.Elapsed.TotalSeconds,
             cancelling.Elapsed.TotalSeconds, submitted.Values.Count / cancelling.Elapsed.TotalSeconds);
+    }
+
+    public async Task<AuditRun> AuditAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        var (jobs, mismatches) = await platform.VerifyAsync().ConfigureAwait(false);
+        clock.Stop();
+        return new AuditRun(jobs, mismatches, clock.Elapsed.TotalSeconds, jobs / clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>Waits for the async daemon to read every event so far; the rate is over the events it read while waited for.</summary>
