@@ -5,27 +5,26 @@ using System.Text.Json;
 namespace EventPlatform.Cli;
 
 /// <summary>The REST API as the CLI uses it; every failure becomes a <see cref="EpException"/> with one clear line.</summary>
-internal sealed class EpClient(HttpClient http) : IDisposable
+internal sealed class EpClient(HttpClient http, string? configFile = null) : IDisposable
 {
-    public const string DefaultUrl = "http://127.0.0.1:8080";
+    private const string ApiKeyHeader = "X-Api-Key";
+
+    public const string DefaultUrl = EpConfig.DefaultUrl;
 
     public Uri BaseAddress => http.BaseAddress!;
 
-    public static EpClient FromEnvironment()
+    /// <summary>The server and key from the environment or the config file (<see cref="EpConfig"/>).</summary>
+    public static EpClient FromEnvironment() => From(EpConfig.Load(Environment.GetEnvironmentVariable));
+
+    public static EpClient From(EpConfig config)
     {
-        var url = Environment.GetEnvironmentVariable("EP_URL") is { Length: > 0 } configured ? configured : DefaultUrl;
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var baseAddress))
+        var http = new HttpClient { BaseAddress = config.Url, Timeout = TimeSpan.FromSeconds(30) };
+        if (config.ApiKey is { } apiKey)
         {
-            throw new EpException($"EP_URL '{url}' is not an absolute URL.");
+            http.DefaultRequestHeaders.Add(ApiKeyHeader, apiKey);
         }
 
-        var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        if (Environment.GetEnvironmentVariable("EP_API_KEY") is { Length: > 0 } apiKey)
-        {
-            http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
-        }
-
-        return new EpClient(http);
+        return new EpClient(http, config.FilePath);
     }
 
     public Task<JsonElement> SubmitAsync(object job, CancellationToken cancellationToken) =>
@@ -123,6 +122,13 @@ internal sealed class EpClient(HttpClient http) : IDisposable
         using (response)
         {
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.Unauthorized)
+            {
+                throw new EpException(http.DefaultRequestHeaders.Contains(ApiKeyHeader)
+                    ? "the server refused the API key (401)"
+                    : $"no API key: set EP_API_KEY, or apiKey in {configFile ?? "~/.config/ep/config.json"} (401)");
+            }
+
             if (!response.IsSuccessStatusCode)
             {
                 throw new EpException(DescribeProblem(response.StatusCode, body));
@@ -146,7 +152,9 @@ internal sealed class EpClient(HttpClient http) : IDisposable
                 text = string.Join("; ", errors.EnumerateObject().SelectMany(e => e.Value.EnumerateArray().Select(m => m.GetString())));
             }
 
-            return $"{(int)status} {status}: {text}";
+            // A server error is worth reporting: its request id finds the host's log lines.
+            var request = (int)status >= 500 && root.TryGetProperty("requestId", out var id) ? $" (request {id.GetString()})" : string.Empty;
+            return $"{(int)status} {status}: {text}{request}";
         }
         catch (JsonException)
         {

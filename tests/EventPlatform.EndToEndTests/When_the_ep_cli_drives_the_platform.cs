@@ -66,7 +66,8 @@ public sealed class When_the_ep_cli_drives_the_platform : PlatformFixture
         var run = await EpAsAsync("not-a-key", Platform.BaseAddress.ToString(), "status", Guid.CreateVersion7().ToString());
 
         Assert.That(run.ExitCode, Is.EqualTo(1));
-        Assert.That(run.Error.Trim(), Is.EqualTo("ep: 401 Unauthorized: The X-Api-Key header names no known API key."));
+        Assert.That(run.Output, Is.Empty);
+        Assert.That(run.Error.Trim(), Is.EqualTo("ep: the server refused the API key (401)"));
     }
 
     [Test]
