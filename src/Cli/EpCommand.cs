@@ -76,9 +76,11 @@ internal sealed record CliContext(Func<EpClient> ClientFactory, TextWriter Outpu
         }
 
         var table = new Table().RoundedBorder();
-        foreach (var header in headers)
+        // Ids and times stay whole on a narrow terminal; the last column (a command, a detail) wraps.
+        for (var c = 0; c < headers.Count; c++)
         {
-            table.AddColumn(new TableColumn(new Text(header, new Style(decoration: Decoration.Bold))));
+            var column = new TableColumn(new Text(headers[c], new Style(decoration: Decoration.Bold)));
+            table.AddColumn(c < headers.Count - 1 ? column.NoWrap() : column);
         }
 
         foreach (var row in rows)
