@@ -16,12 +16,12 @@ public sealed class When_the_ep_cli_drives_the_platform : PlatformFixture
         Assert.That(Guid.TryParse(jobId, out _), Is.True, $"ep printed '{run.Output}'");
         Assert.That(run.Error, Does.Contain($"{jobId} Succeeded"));
 
-        var status = await EpAsync(Platform.BaseAddress.ToString(), "status", jobId);
+        var status = await EpAsync(Platform.BaseAddress.ToString(), "status", jobId, "--output", "json");
         Assert.That(status.ExitCode, Is.Zero);
         var job = JsonDocument.Parse(status.Output).RootElement;
         Assert.That(job.GetProperty("state").GetString(), Is.EqualTo("Succeeded"));
 
-        var events = await EpAsync(Platform.BaseAddress.ToString(), "events", jobId);
+        var events = await EpAsync(Platform.BaseAddress.ToString(), "events", jobId, "--output", "json");
         Assert.That(events.ExitCode, Is.Zero);
         var types = JsonDocument.Parse(events.Output).RootElement.EnumerateArray().Select(e => e.GetProperty("type").GetString());
         Assert.That(types, Is.EqualTo(new[] { "JobSubmitted", "JobQueued", "JobLaunchRequested", "JobStarted", "JobSucceeded" }));
