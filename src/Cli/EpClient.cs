@@ -9,8 +9,6 @@ internal sealed class EpClient(HttpClient http, string? configFile = null) : IDi
 {
     private const string ApiKeyHeader = "X-Api-Key";
 
-    public const string DefaultUrl = EpConfig.DefaultUrl;
-
     public Uri BaseAddress => http.BaseAddress!;
 
     /// <summary>The server and key from the environment or the config file (<see cref="EpConfig"/>).</summary>

@@ -20,8 +20,8 @@ internal sealed class ExamplesTransformer(IOptions<JsonOptions> json) : IOpenApi
     private static readonly Guid JobId = Guid.Parse("019a2044-b608-73b9-9137-44e39e1e63d4");
     private static readonly DateTimeOffset Submitted = new(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
 
-    /// <summary>A valid POST /jobs body; a test parses it with <see cref="SubmitJobRequest"/>.</summary>
-    public const string SubmitJobRequestExample = """
+    /// <summary>A valid POST /jobs body; a test submits it.</summary>
+    private const string SubmitJobRequestExample = """
         {
           "command": ["python", "train.py", "--epochs", "3"],
           "timeoutSeconds": 900,
