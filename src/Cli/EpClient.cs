@@ -5,27 +5,29 @@ using System.Text.Json;
 namespace EventPlatform.Cli;
 
 /// <summary>The REST API as the CLI uses it; every failure becomes a <see cref="EpException"/> with one clear line.</summary>
-internal sealed class EpClient(HttpClient http) : IDisposable
+internal sealed class EpClient(HttpClient http, string? configFile = null) : IDisposable
 {
-    public const string DefaultUrl = "http://127.0.0.1:8080";
+    private const string ApiKeyHeader = "X-Api-Key";
+
+    /// <summary>How long a call may take; an admin call that reads the whole store gets <see cref="LongCallTimeout"/>.</summary>
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
+
+    private static readonly TimeSpan LongCallTimeout = TimeSpan.FromMinutes(30);
 
     public Uri BaseAddress => http.BaseAddress!;
 
-    public static EpClient FromEnvironment()
+    /// <summary>The server and key from the environment or the config file (<see cref="EpConfig"/>).</summary>
+    public static EpClient FromEnvironment() => From(EpConfig.Load(Environment.GetEnvironmentVariable));
+
+    public static EpClient From(EpConfig config)
     {
-        var url = Environment.GetEnvironmentVariable("EP_URL") is { Length: > 0 } configured ? configured : DefaultUrl;
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var baseAddress))
+        var http = new HttpClient { BaseAddress = config.Url, Timeout = Timeout.InfiniteTimeSpan };
+        if (config.ApiKey is { } apiKey)
         {
-            throw new EpException($"EP_URL '{url}' is not an absolute URL.");
+            http.DefaultRequestHeaders.Add(ApiKeyHeader, apiKey);
         }
 
-        var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        if (Environment.GetEnvironmentVariable("EP_API_KEY") is { Length: > 0 } apiKey)
-        {
-            http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
-        }
-
-        return new EpClient(http);
+        return new EpClient(http, config.FilePath);
     }
 
     public Task<JsonElement> SubmitAsync(object job, CancellationToken cancellationToken) =>
@@ -41,9 +43,12 @@ internal sealed class EpClient(HttpClient http) : IDisposable
     public Task<JsonElement> GetJsonAsync(string pathAndQuery, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, pathAndQuery, content: null, cancellationToken);
 
-    /// <summary>A POST without a body to any JSON resource of the API; <paramref name="pathAndQuery"/> is already escaped.</summary>
-    public Task<JsonElement> PostJsonAsync(string pathAndQuery, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Post, pathAndQuery, content: null, cancellationToken);
+    /// <summary>
+    /// A POST without a body to an admin operation that works through the whole store (a rebuild, an
+    /// audit), so it may take minutes; <paramref name="pathAndQuery"/> is already escaped.
+    /// </summary>
+    public Task<JsonElement> PostLongJsonAsync(string pathAndQuery, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, pathAndQuery, content: null, cancellationToken, LongCallTimeout);
 
     public Task<JsonElement> CancelAsync(string jobId, string? reason, CancellationToken cancellationToken) =>
         SendAsync(
@@ -100,20 +105,22 @@ internal sealed class EpClient(HttpClient http) : IDisposable
 
     public void Dispose() => http.Dispose();
 
-    private async Task<JsonElement> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    private async Task<JsonElement> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
-        var body = await SendForTextAsync(method, path, content, cancellationToken).ConfigureAwait(false);
+        var body = await SendForTextAsync(method, path, content, cancellationToken, timeout).ConfigureAwait(false);
         using var document = JsonDocument.Parse(body);
         return document.RootElement.Clone();
     }
 
-    private async Task<string> SendForTextAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    private async Task<string> SendForTextAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout ?? CallTimeout);
         HttpResponseMessage response;
         try
         {
-            response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            response = await http.SendAsync(request, deadline.Token).ConfigureAwait(false);
         }
         catch (HttpRequestException ex)
         {
@@ -126,7 +133,14 @@ internal sealed class EpClient(HttpClient http) : IDisposable
 
         using (response)
         {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.Unauthorized)
+            {
+                throw new EpException(http.DefaultRequestHeaders.Contains(ApiKeyHeader)
+                    ? "the server refused the API key (401)"
+                    : $"no API key: set EP_API_KEY, or apiKey in {configFile ?? "~/.config/ep/config.json"} (401)");
+            }
+
             if (!response.IsSuccessStatusCode)
             {
                 throw new EpException(DescribeProblem(response.StatusCode, body));
@@ -150,7 +164,9 @@ internal sealed class EpClient(HttpClient http) : IDisposable
                 text = string.Join("; ", errors.EnumerateObject().SelectMany(e => e.Value.EnumerateArray().Select(m => m.GetString())));
             }
 
-            return $"{(int)status} {status}: {text}";
+            // A server error is worth reporting: its request id finds the host's log lines.
+            var request = (int)status >= 500 && root.TryGetProperty("requestId", out var id) ? $" (request {id.GetString()})" : string.Empty;
+            return $"{(int)status} {status}: {text}{request}";
         }
         catch (JsonException)
         {

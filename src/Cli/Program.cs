@@ -1,3 +1,7 @@
 using EventPlatform.Cli;
 
-return await EpCommand.Create(EpClient.FromEnvironment, Console.Out, Console.Error).Parse(args).InvokeAsync().ConfigureAwait(false);
+var context = new CliContext(EpClient.FromEnvironment, Console.Out, Console.Error)
+{
+    Interactive = !Console.IsOutputRedirected && !Console.IsErrorRedirected,
+};
+return await EpCommand.InvokeAsync(args, context).ConfigureAwait(false);

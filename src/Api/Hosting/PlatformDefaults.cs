@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using EventPlatform.Api.Hosting.OpenApi;
 using Microsoft.AspNetCore.Connections;
 using Serilog;
 using Serilog.Events;
@@ -7,7 +8,7 @@ using Serilog.Formatting.Compact;
 
 namespace EventPlatform.Api.Hosting;
 
-/// <summary>What every EventPlatform host has: JSON logs, ProblemDetails errors, health.</summary>
+/// <summary>What every EventPlatform host has: JSON logs, ProblemDetails errors with request ids, health, the API description.</summary>
 internal static class PlatformDefaults
 {
     public static void AddPlatformDefaults(this WebApplicationBuilder builder)
@@ -20,21 +21,28 @@ internal static class PlatformDefaults
             .ReadFrom.Configuration(builder.Configuration)
             .Enrich.FromLogContext()
             .WriteTo.Console(new CompactJsonFormatter()));
-        builder.Services.AddProblemDetails();
+        builder.Services.AddPlatformProblemDetails();
+        builder.Services.AddPlatformOpenApi();
         builder.Services.ConfigureHttpJsonOptions(json =>
-            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
+        {
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+            // Bodies are read by hand and take numbers only as numbers; the API description says so.
+            json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
         builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres");
         builder.Services.AddSingleton(TimeProvider.System);
     }
 
     public static void UsePlatformDefaults(this WebApplication app)
     {
+        app.UseRequestIds();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapHealth();
+        app.MapPlatformOpenApi();
     }
 
     /// <summary>Runs the host; a port already in use is one line on stderr and exit code 2, not a stack trace.</summary>

@@ -16,19 +16,14 @@ internal static class AdminCommand
             Description = "JobStatus, JobTimeline, UserJobStats, QueueStats, or all (the default).",
             DefaultValueFactory = _ => "all",
         };
-        var output = OutputFormat.Create();
-        var rebuild = new Command("rebuild", "Rebuild a projection (or all of them) from the job streams.") { projection, output };
+        var rebuild = new Command(
+            "rebuild",
+            "Rebuild a projection (or all of them) from the job streams.\nExample: ep admin rebuild JobStatus") { projection };
         rebuild.SetAction((parse, cancellationToken) => context.RunAsync(async client =>
         {
-            var body = await client.PostJsonAsync($"/admin/projections/{Uri.EscapeDataString(parse.GetValue(projection)!)}/rebuild", cancellationToken).ConfigureAwait(false);
-            if (parse.GetValue(output) == OutputFormat.Json)
-            {
-                await context.WriteJsonAsync(body).ConfigureAwait(false);
-                return 0;
-            }
-
+            var body = await client.PostLongJsonAsync($"/admin/projections/{Uri.EscapeDataString(parse.GetValue(projection)!)}/rebuild", cancellationToken).ConfigureAwait(false);
             var rebuilds = body.ValueKind == JsonValueKind.Array ? body.EnumerateArray().ToList() : [body];
-            await TextTable.WriteAsync(context.Output, ["PROJECTION", "EVENTS", "ELAPSED"], rebuilds.Select(Row)).ConfigureAwait(false);
+            await context.WriteAsync(body, () => context.WriteTableAsync(["PROJECTION", "EVENTS", "ELAPSED"], rebuilds.Select(Row))).ConfigureAwait(false);
             return 0;
         }));
         return rebuild;

@@ -11,26 +11,23 @@ internal static class AuditCommand
 
     private static Command Verify(CliContext context)
     {
-        var output = OutputFormat.Create();
-        var verify = new Command("verify", "Replay every job's stream and compare it with its stored status; exits 1 on any mismatch.") { output };
-        verify.SetAction((parse, cancellationToken) => context.RunAsync(async client =>
+        var verify = new Command(
+            "verify",
+            "Replay every job's stream and compare it with its stored status; exits 1 on any mismatch.\nExample: ep audit verify");
+        verify.SetAction((_, cancellationToken) => context.RunAsync(async client =>
         {
-            var report = await client.PostJsonAsync("/admin/audit/verify", cancellationToken).ConfigureAwait(false);
+            var report = await client.PostLongJsonAsync("/admin/audit/verify", cancellationToken).ConfigureAwait(false);
             var mismatches = report.GetProperty("mismatches").EnumerateArray().ToList();
-            if (parse.GetValue(output) == OutputFormat.Json)
-            {
-                await context.WriteJsonAsync(report).ConfigureAwait(false);
-            }
-            else
+            await context.WriteAsync(report, async () =>
             {
                 if (mismatches.Count > 0)
                 {
-                    await TextTable.WriteAsync(context.Output, ["JOB", "FIELD", "STORED", "REPLAYED"], mismatches.SelectMany(Rows)).ConfigureAwait(false);
+                    await context.WriteTableAsync(["JOB", "FIELD", "STORED", "REPLAYED"], mismatches.SelectMany(Rows)).ConfigureAwait(false);
                 }
 
                 var checkedJobs = report.GetProperty("checked").GetInt64().ToString(CultureInfo.InvariantCulture);
                 await context.Output.WriteLineAsync($"{checkedJobs} jobs checked, {mismatches.Count} mismatched").ConfigureAwait(false);
-            }
+            }).ConfigureAwait(false);
 
             return mismatches.Count == 0 ? 0 : EpCommand.ExitFailure;
         }));

@@ -9,21 +9,13 @@ internal static class HistoryCommand
     public static Command Create(CliContext context)
     {
         var jobId = new Argument<string>("id") { Description = "The job's id." };
-        var output = OutputFormat.Create();
-        var history = new Command("history", "Print a job's timeline: every transition with its time, attempt and reason.") { jobId, output };
+        var history = new Command("history", "Print a job's timeline: every transition with its time, attempt and reason.\nExample: ep history <id>") { jobId };
         history.SetAction((parse, cancellationToken) => context.RunAsync(async client =>
         {
             var timeline = await client.GetJsonAsync($"/jobs/{Uri.EscapeDataString(parse.GetValue(jobId)!)}/timeline", cancellationToken).ConfigureAwait(false);
-            if (parse.GetValue(output) == OutputFormat.Json)
-            {
-                await context.WriteJsonAsync(timeline).ConfigureAwait(false);
-                return 0;
-            }
-
-            await TextTable.WriteAsync(
-                context.Output,
+            await context.WriteAsync(timeline, () => context.WriteTableAsync(
                 ["VERSION", "AT", "EVENT", "ATTEMPT", "DETAIL"],
-                timeline.GetProperty("entries").EnumerateArray().Select(Row)).ConfigureAwait(false);
+                timeline.GetProperty("entries").EnumerateArray().Select(Row))).ConfigureAwait(false);
             return 0;
         }));
         return history;

@@ -17,10 +17,12 @@ internal static class ListCommand
         var labels = new Option<string[]>("--label") { Description = "Only jobs with this label, as key:value; repeat to require several.", AllowMultipleArgumentsPerToken = false };
         var limit = new Option<int?>("--limit") { Description = "How many jobs per page (1 to 500; the server's default is 50)." };
         var cursor = new Option<string>("--cursor") { Description = "Continue from the nextCursor of an earlier page." };
-        var output = OutputFormat.Create();
-        var list = new Command("list", "List jobs, newest first: yours, or everyone's with an admin key.")
+        var list = new Command(
+            "list",
+            "List jobs, newest first: yours, or everyone's with an admin key. Filters combine.\n"
+            + "Example: ep list --state failed --since 2026-11-22T00:00:00Z --label team:data")
         {
-            state, priority, user, since, until, text, labels, limit, cursor, output,
+            state, priority, user, since, until, text, labels, limit, cursor,
         };
         list.SetAction((parse, cancellationToken) => context.RunAsync(async client =>
         {
@@ -39,14 +41,13 @@ internal static class ListCommand
             Add(query, "limit", parse.GetValue(limit)?.ToString(CultureInfo.InvariantCulture));
             Add(query, "cursor", parse.GetValue(cursor));
             var page = await client.GetJsonAsync(query.Count == 0 ? "/jobs" : $"/jobs?{string.Join('&', query)}", cancellationToken).ConfigureAwait(false);
-            if (parse.GetValue(output) == OutputFormat.Json)
+            if (context.Json)
             {
                 await context.WriteJsonAsync(page).ConfigureAwait(false);
                 return 0;
             }
 
-            await TextTable.WriteAsync(
-                context.Output,
+            await context.WriteTableAsync(
                 ["ID", "STATE", "PRIORITY", "USER", "CREATED", "LABELS", "COMMAND"],
                 page.GetProperty("items").EnumerateArray().Select(Row)).ConfigureAwait(false);
             if (page.GetProperty("nextCursor").GetString() is { } next)

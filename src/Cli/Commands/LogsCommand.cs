@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 
 namespace EventPlatform.Cli.Commands;
 
@@ -10,24 +11,40 @@ internal static class LogsCommand
     {
         var jobId = new Argument<string>("id") { Description = "The job's id." };
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new output until the job ends." };
-        var logs = new Command("logs", "Print the output of a job's latest attempt: what it has printed so far while it runs, all of it once it ended.") { jobId, follow };
+        var attempt = new Option<int?>("--attempt") { Description = "This attempt's output instead of the latest one's." };
+        var logs = new Command(
+            "logs",
+            "Print a job's output: so far while it runs, all of it once it ended (--output json: {jobId, attempt, text}).\n"
+            + "Example: ep logs <id> --follow")
+        {
+            jobId, follow, attempt,
+        };
         logs.SetAction((parse, cancellationToken) => context.RunAsync(async client =>
         {
             var id = parse.GetValue(jobId)!;
-            if (!parse.GetValue(follow))
+            var which = parse.GetValue(attempt);
+            var text = context.Json ? new StringWriter() : context.Output;
+            if (parse.GetValue(follow) && which is null)
             {
-                await context.Output.WriteAsync(await client.GetLogsAsync(id, attempt: null, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
-                return 0;
+                await FollowAsync(context, text, client, id, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await text.WriteAsync(await client.GetLogsAsync(id, which, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
             }
 
-            await FollowAsync(context, client, id, cancellationToken).ConfigureAwait(false);
+            if (context.Json)
+            {
+                await context.WriteJsonAsync(JsonSerializer.SerializeToElement(new { jobId = id, attempt = which, text = text.ToString() })).ConfigureAwait(false);
+            }
+
             return 0;
         }));
         return logs;
     }
 
     /// <summary>Polls the job and its output, printing only what is new; a retry's output follows under a line of its own.</summary>
-    private static async Task FollowAsync(CliContext context, EpClient client, string jobId, CancellationToken cancellationToken)
+    private static async Task FollowAsync(CliContext context, TextWriter output, EpClient client, string jobId, CancellationToken cancellationToken)
     {
         var attempt = 0;
         var printed = 0;
@@ -51,8 +68,8 @@ internal static class LogsCommand
             var text = attempt == 0 ? string.Empty : await client.GetLogsAsync(jobId, attempt, cancellationToken).ConfigureAwait(false);
             if (text.Length > printed)
             {
-                await context.Output.WriteAsync(text[printed..]).ConfigureAwait(false);
-                await context.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                await output.WriteAsync(text[printed..]).ConfigureAwait(false);
+                await output.FlushAsync(cancellationToken).ConfigureAwait(false);
                 printed = text.Length;
             }
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 
 namespace EventPlatform.Cli.Commands;
 
@@ -10,18 +9,24 @@ internal static class ResultsCommand
     {
         var jobId = new Argument<string>("id") { Description = "The job's id." };
         var download = new Option<DirectoryInfo?>("--download", "-d") { Description = "Download every artifact into this folder (created if missing)." };
-        var results = new Command("results", "List the artifacts of a job's latest attempt (name and size in bytes), or download them.") { jobId, download };
+        var results = new Command(
+            "results",
+            "List a job's artifacts (name and size in bytes) and download them with --download.\nExample: ep results <id> --download ./out") { jobId, download };
         results.SetAction((parse, cancellationToken) => context.RunAsync(async client =>
         {
-            var artifacts = (await client.GetArtifactsAsync(parse.GetValue(jobId)!, cancellationToken).ConfigureAwait(false))
+            var listed = await client.GetArtifactsAsync(parse.GetValue(jobId)!, cancellationToken).ConfigureAwait(false);
+            var artifacts = listed
                 .EnumerateArray()
                 .Select(a => (Name: a.GetProperty("name").GetString()!, Size: a.GetProperty("size").GetInt64(), Url: new Uri(a.GetProperty("url").GetString()!)))
                 .ToList();
-            var width = artifacts.Count == 0 ? 0 : artifacts.Max(a => a.Name.Length);
-            foreach (var (name, size, _) in artifacts)
+            await context.WriteAsync(listed, async () =>
             {
-                await context.Output.WriteLineAsync($"{name.PadRight(width)}  {size.ToString(CultureInfo.InvariantCulture),12}").ConfigureAwait(false);
-            }
+                var width = artifacts.Count == 0 ? 0 : artifacts.Max(a => a.Name.Length);
+                foreach (var (name, size, _) in artifacts)
+                {
+                    await context.Output.WriteLineAsync($"{name.PadRight(width)}  {size.ToString(CultureInfo.InvariantCulture),12}").ConfigureAwait(false);
+                }
+            }).ConfigureAwait(false);
 
             if (parse.GetValue(download) is { } folder)
             {
@@ -49,12 +54,4 @@ internal static class ResultsCommand
             ? path
             : throw new EpException($"The artifact name '{name}' would be written outside {folder.FullName}; not downloading it.");
     }
-}
-
-/// <summary>Shared by the commands that follow a job until it ends.</summary>
-internal static class JobStates
-{
-    private static readonly string[] Terminal = ["Succeeded", "Failed", "TimedOut", "Cancelled"];
-
-    public static bool HasEnded(JsonElement job) => Terminal.Contains(job.GetProperty("state").GetString());
 }

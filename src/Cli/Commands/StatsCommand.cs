@@ -12,8 +12,9 @@ internal static class StatsCommand
     {
         var user = new Option<string>("--user") { Description = "This user's figures instead of yours (admin keys only)." };
         var queue = new Option<bool>("--queue") { Description = "The queue's figures: jobs waiting per priority, starting, running, and the oldest wait." };
-        var output = OutputFormat.Create();
-        var stats = new Command("stats", "Show your jobs by state and how long their runs took, or the queue's figures.") { user, queue, output };
+        var stats = new Command(
+            "stats",
+            "Show your jobs by state and how long their runs took, or the queue's figures.\nExample: ep stats --queue") { user, queue };
         stats.SetAction((parse, cancellationToken) => context.RunAsync(async client =>
         {
             var ofQueue = parse.GetValue(queue);
@@ -21,13 +22,7 @@ internal static class StatsCommand
                 ? "/stats/queue"
                 : parse.GetValue(user) is { Length: > 0 } name ? $"/stats/users/{Uri.EscapeDataString(name)}" : "/stats/users/me";
             var body = await client.GetJsonAsync(path, cancellationToken).ConfigureAwait(false);
-            if (parse.GetValue(output) == OutputFormat.Json)
-            {
-                await context.WriteJsonAsync(body).ConfigureAwait(false);
-                return 0;
-            }
-
-            await TextTable.WriteAsync(context.Output, ["FIGURE", "VALUE"], ofQueue ? QueueRows(body) : UserRows(body)).ConfigureAwait(false);
+            await context.WriteAsync(body, () => context.WriteTableAsync(["FIGURE", "VALUE"], ofQueue ? QueueRows(body) : UserRows(body))).ConfigureAwait(false);
             return 0;
         }));
         return stats;

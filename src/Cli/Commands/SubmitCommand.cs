@@ -1,13 +1,11 @@
 using System.CommandLine;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace EventPlatform.Cli.Commands;
 
 internal static class SubmitCommand
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
-    private static readonly string[] TerminalStates = ["Succeeded", "Failed", "TimedOut", "Cancelled"];
-
     /// <summary>The Agent runs <c>["ep-builtin", NAME]</c> as one of its demo workloads.</summary>
     private const string BuiltinCommand = "ep-builtin";
 
@@ -15,13 +13,15 @@ internal static class SubmitCommand
 
     public static Command Create(CliContext context)
     {
+        var file = new Option<string?>("--file") { Description = "A POST /jobs body (JSON) to submit; - reads it from stdin. The other flags override its fields." };
         var timeout = new Option<int?>("--timeout", "-t") { Description = "Seconds the job may run (1..86400; server default 3600)." };
         var priority = new Option<string?>("--priority", "-p") { Description = "high, normal or low (default normal)." };
         priority.AcceptOnlyFromAmong("high", "normal", "low");
         var env = new Option<string[]>("--env", "-e") { Description = "Environment variable for the job, NAME=VALUE (repeatable)." };
+        var labels = new Option<string[]>("--label", "-l") { Description = "A label to find the job by, key:value (repeatable)." };
         var maxAttempts = new Option<int?>("--max-attempts") { Description = "Attempts for retryable failures (1..10; default 3)." };
         var retryOn = new Option<int[]>("--retry-on-exit-code") { Description = "An exit code of the command that earns another attempt (repeatable)." };
-        var wait = new Option<bool>("--wait", "-w") { Description = "Wait for the job to end; exit with 0 if it succeeded, else its exit code (or 1)." };
+        var wait = new Option<bool>("--wait", "-w") { Description = "Follow the job until it ends; exit with 0 if it succeeded, else its exit code (or 1)." };
         var builtin = new Option<string?>("--builtin", "-b") { Description = "Run a built-in demo workload instead of a command: " + string.Join(", ", Builtins) + "." };
         builtin.AcceptOnlyFromAmong(Builtins);
         var command = new Argument<string[]>("command")
@@ -30,96 +30,123 @@ internal static class SubmitCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
 
-        var submit = new Command("submit", "Submit a job.") { timeout, priority, env, maxAttempts, retryOn, wait, builtin, command };
+        var submit = new Command(
+            "submit",
+            "Submit a job and print its id (with --output json, the server's answer; with --wait, the ended job).\n"
+            + "Example: ep submit --wait --timeout 60 --env NAME=world -- sh -c 'echo hello $NAME'")
+        {
+            file, timeout, priority, env, labels, maxAttempts, retryOn, wait, builtin, command,
+        };
         submit.Validators.Add(result =>
         {
             var hasCommand = result.GetValue(command) is { Length: > 0 };
             var hasBuiltin = result.GetValue(builtin) is not null;
-            if (hasCommand == hasBuiltin)
+            if (hasCommand && hasBuiltin)
             {
-                result.AddError(hasCommand
-                    ? "Give either --builtin NAME or a command after --, not both."
-                    : "Give a command after -- (ep submit -- sh -c 'echo hi'), or --builtin NAME.");
+                result.AddError("Give either --builtin NAME or a command after --, not both.");
+            }
+            else if (!hasCommand && !hasBuiltin && result.GetValue(file) is null)
+            {
+                result.AddError("Give a command after -- (ep submit -- sh -c 'echo hi'), --builtin NAME, or --file job.json.");
             }
         });
         submit.SetAction((parse, cancellationToken) => context.RunAsync(async client =>
         {
-            var job = new Dictionary<string, object>
+            var job = parse.GetValue(file) is { } path ? await ReadJobAsync(path, cancellationToken).ConfigureAwait(false) : [];
+            if (parse.GetValue(builtin) is { } name)
             {
-                ["command"] = parse.GetValue(builtin) is { } name ? new[] { BuiltinCommand, name } : parse.GetValue(command) ?? [],
-                ["env"] = ParseEnv(parse.GetValue(env) ?? []),
-            };
-            if (parse.GetValue(timeout) is { } seconds)
+                job["command"] = new JsonArray(BuiltinCommand, name);
+            }
+            else if (parse.GetValue(command) is { Length: > 0 } given)
             {
-                job["timeoutSeconds"] = seconds;
+                job["command"] = new JsonArray([.. given.Select(a => JsonValue.Create(a))]);
             }
 
-            if (parse.GetValue(priority) is { } level)
-            {
-                job["priority"] = level;
-            }
-
-            if (parse.GetValue(maxAttempts) is { } attempts)
-            {
-                job["maxAttempts"] = attempts;
-            }
-
+            Set(job, "timeoutSeconds", parse.GetValue(timeout));
+            Set(job, "priority", parse.GetValue(priority));
+            Set(job, "maxAttempts", parse.GetValue(maxAttempts));
             if (parse.GetValue(retryOn) is { Length: > 0 } codes)
             {
-                job["retryOnExitCodes"] = codes;
+                job["retryOnExitCodes"] = new JsonArray([.. codes.Select(c => JsonValue.Create(c))]);
             }
+
+            Merge(job, "env", parse.GetValue(env), '=', "--env", "NAME=VALUE");
+            Merge(job, "labels", parse.GetValue(labels), ':', "--label", "key:value");
 
             var accepted = await client.SubmitAsync(job, cancellationToken).ConfigureAwait(false);
             var jobId = accepted.GetProperty("jobId").GetString()!;
-            await context.Output.WriteLineAsync(jobId).ConfigureAwait(false);
-            return parse.GetValue(wait) ? await WaitAsync(context, client, jobId, cancellationToken).ConfigureAwait(false) : 0;
+            if (parse.GetValue(wait))
+            {
+                if (!context.Json)
+                {
+                    await context.Output.WriteLineAsync(jobId).ConfigureAwait(false);
+                    await context.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                return await JobFollower.FollowAsync(context, client, jobId, cancellationToken).ConfigureAwait(false);
+            }
+
+            await context.WriteAsync(accepted, () => context.Output.WriteLineAsync(jobId)).ConfigureAwait(false);
+            return 0;
         }));
         return submit;
     }
 
-    private static Dictionary<string, string> ParseEnv(string[] pairs)
+    private static async Task<JsonObject> ReadJobAsync(string path, CancellationToken cancellationToken)
     {
-        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        string text;
+        try
+        {
+            text = path == "-"
+                ? await Console.In.ReadToEndAsync(cancellationToken).ConfigureAwait(false)
+                : await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new EpException($"Cannot read {path}: {ex.Message}");
+        }
+
+        try
+        {
+            return JsonNode.Parse(text) as JsonObject ?? throw new EpException($"{path} must hold a JSON object: the POST /jobs body.");
+        }
+        catch (JsonException ex)
+        {
+            throw new EpException($"{path} is not valid JSON: {ex.Message}");
+        }
+    }
+
+    private static void Set<T>(JsonObject job, string name, T? value)
+    {
+        if (value is not null)
+        {
+            job[name] = JsonValue.Create(value);
+        }
+    }
+
+    /// <summary>Adds NAME=VALUE pairs to an object field of the job; a pair given on the command line wins over the file's.</summary>
+    private static void Merge(JsonObject job, string field, string[]? pairs, char separator, string flag, string shape)
+    {
+        if (pairs is not { Length: > 0 })
+        {
+            return;
+        }
+
+        if (job[field] is not JsonObject target)
+        {
+            target = [];
+            job[field] = target;
+        }
+
         foreach (var pair in pairs)
         {
-            var separator = pair.IndexOf('=', StringComparison.Ordinal);
-            if (separator <= 0)
+            var at = pair.IndexOf(separator, StringComparison.Ordinal);
+            if (at <= 0)
             {
-                throw new EpException($"--env '{pair}' is not NAME=VALUE.");
+                throw new EpException($"{flag} '{pair}' is not {shape}.");
             }
 
-            env[pair[..separator]] = pair[(separator + 1)..];
-        }
-
-        return env;
-    }
-
-    private static async Task<int> WaitAsync(CliContext context, EpClient client, string jobId, CancellationToken cancellationToken)
-    {
-        string? lastState = null;
-        while (true)
-        {
-            var job = await client.GetJobAsync(jobId, cancellationToken).ConfigureAwait(false);
-            var state = job.GetProperty("state").GetString();
-            if (state != lastState)
-            {
-                await context.Error.WriteLineAsync($"{jobId} {state}").ConfigureAwait(false);
-                lastState = state;
-            }
-
-            if (TerminalStates.Contains(state))
-            {
-                return ExitCodeOf(job, state!);
-            }
-
-            await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+            target[pair[..at]] = pair[(at + 1)..];
         }
     }
-
-    private static int ExitCodeOf(JsonElement job, string state) => state switch
-    {
-        "Succeeded" => 0,
-        _ when job.TryGetProperty("exitCode", out var code) && code.ValueKind == JsonValueKind.Number && code.GetInt32() != 0 => code.GetInt32(),
-        _ => EpCommand.ExitFailure,
-    };
 }

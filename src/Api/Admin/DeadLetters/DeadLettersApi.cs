@@ -15,8 +15,15 @@ internal static class DeadLettersApi
     public static IEndpointRouteBuilder MapDeadLetters(this IEndpointRouteBuilder endpoints)
     {
         var admin = endpoints.MapGroup("/admin/dead-letters").WithTags("Admin").RequireAuthorization(ApiKeyAuthentication.AdminPolicy);
-        admin.MapGet("/", ListAsync).WithName("ListDeadLetters");
-        admin.MapPost("/{id:guid}/redrive", RedriveAsync).WithName("RedriveDeadLetter");
+        admin.MapGet("/", ListAsync)
+            .WithName("ListDeadLetters")
+            .WithSummary("Messages a consumer gave up on")
+            .WithDescription("The newest 200, with the exception that ended them. Admin keys only.");
+        admin.MapPost("/{id:guid}/redrive", RedriveAsync)
+            .WithName("RedriveDeadLetter")
+            .WithSummary("Publish a dead letter again")
+            .WithDescription("Publishes the message as it was; should it fail again it comes back as a new dead letter. Admin keys only.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return endpoints;
     }
 

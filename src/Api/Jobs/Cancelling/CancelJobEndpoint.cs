@@ -12,7 +12,7 @@ namespace EventPlatform.Api.Jobs.Cancelling;
 
 internal static class CancelJobEndpoint
 {
-    private const int MaxReasonLength = 500;
+    public const int MaxReasonLength = 500;
 
     /// <summary>
     /// Accepted while the job can still be cancelled (and again once it is); a job that ended any

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Spectre.Console;
+
+namespace EventPlatform.Cli.Commands;
+
+/// <summary>
+/// Follows one job until it ends (<c>submit --wait</c>, <c>watch ID</c>): a live status line on a
+/// terminal, else a plain line on stderr for each state it passes through. The exit code is the
+/// job's: 0 if it succeeded, else its exit code, or 1 when it has none.
+/// </summary>
+internal static class JobFollower
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+
+    public static async Task<int> FollowAsync(CliContext context, EpClient client, string jobId, CancellationToken cancellationToken)
+    {
+        var job = context.Interactive
+            ? await WithLiveLineAsync(client, jobId, cancellationToken).ConfigureAwait(false)
+            : await WithPlainLinesAsync(context, client, jobId, cancellationToken).ConfigureAwait(false);
+        await context.WriteAsync(job, () => Task.CompletedTask).ConfigureAwait(false);
+        return ExitCodeOf(job);
+    }
+
+    public static int ExitCodeOf(JsonElement job) => job.GetProperty("state").GetString() switch
+    {
+        "Succeeded" => 0,
+        _ when job.TryGetProperty("exitCode", out var code) && code.ValueKind == JsonValueKind.Number && code.GetInt32() != 0 => code.GetInt32(),
+        _ => EpCommand.ExitFailure,
+    };
+
+    private static async Task<JsonElement> WithPlainLinesAsync(CliContext context, EpClient client, string jobId, CancellationToken cancellationToken)
+    {
+        string? lastState = null;
+        while (true)
+        {
+            var job = await client.GetJobAsync(jobId, cancellationToken).ConfigureAwait(false);
+            var state = job.GetProperty("state").GetString();
+            if (state != lastState)
+            {
+                await context.Error.WriteLineAsync($"{jobId} {state}").ConfigureAwait(false);
+                lastState = state;
+            }
+
+            if (JobStates.HasEnded(job))
+            {
+                return job;
+            }
+
+            await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<JsonElement> WithLiveLineAsync(EpClient client, string jobId, CancellationToken cancellationToken)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        var clock = Stopwatch.StartNew();
+        var job = await console.Status().Spinner(Spinner.Known.Dots).StartAsync($"{jobId} ...", async status =>
+        {
+            while (true)
+            {
+                var job = await client.GetJobAsync(jobId, cancellationToken).ConfigureAwait(false);
+                if (JobStates.HasEnded(job))
+                {
+                    return job;
+                }
+
+                status.Status(Markup.Escape($"{jobId} {Describe(job)}  {clock.Elapsed:mm\\:ss}"));
+                await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+            }
+        }).ConfigureAwait(false);
+        console.MarkupLine($"{Markup.Escape(jobId)} [{(ExitCodeOf(job) == 0 ? "green" : "red")}]{Markup.Escape(Describe(job))}[/]");
+        return job;
+    }
+
+    private static string Describe(JsonElement job)
+    {
+        var text = job.GetProperty("state").GetString()!;
+        if (job.TryGetProperty("attempt", out var attempt) && attempt.GetInt32() > 1)
+        {
+            text += $" (attempt {attempt.GetInt32()})";
+        }
+
+        if (job.TryGetProperty("waitingFor", out var waiting) && waiting.ValueKind == JsonValueKind.String)
+        {
+            text += $", waiting for {waiting.GetString()}";
+        }
+
+        if (job.TryGetProperty("exitCode", out var code) && code.ValueKind == JsonValueKind.Number)
+        {
+            text += $", exit code {code.GetInt32()}";
+        }
+
+        return job.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String ? $"{text}: {error.GetString()}" : text;
+    }
+}
+
+/// <summary>Shared by the commands that follow a job until it ends.</summary>
+internal static class JobStates
+{
+    private static readonly string[] Terminal = ["Succeeded", "Failed", "TimedOut", "Cancelled"];
+
+    public static bool HasEnded(JsonElement job) => Terminal.Contains(job.GetProperty("state").GetString());
+}

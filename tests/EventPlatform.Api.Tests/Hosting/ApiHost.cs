@@ -1,0 +1,112 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using EventPlatform.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EventPlatform.Api.Tests.Hosting;
+
+/// <summary>
+/// The API host in this process, over a database of its own in the cluster ./test.sh starts, with
+/// jobs run by the instant launcher (they succeed as soon as they start) and three callers.
+/// Bob's cap of 0 running jobs keeps his jobs in the queue.
+/// </summary>
+public abstract class ApiHost
+{
+    internal const string AliceKey = "alice-key";
+    internal const string BobKey = "bob-key";
+    internal const string AdminKey = "admin-key";
+
+    private static readonly Dictionary<string, string> TestSettings = new()
+    {
+        ["EcsBridge:Launcher"] = "Instant",
+        ["Auth:ApiKeys:0:Key"] = AliceKey,
+        ["Auth:ApiKeys:0:User"] = "alice",
+        ["Auth:ApiKeys:1:Key"] = BobKey,
+        ["Auth:ApiKeys:1:User"] = "bob",
+        ["Auth:ApiKeys:2:Key"] = AdminKey,
+        ["Auth:ApiKeys:2:User"] = "root",
+        ["Auth:ApiKeys:2:Admin"] = "true",
+        ["Admission:UserLimits:bob"] = "0",
+        ["Admission:PollInterval"] = "00:00:00.050",
+        ["Scheduler:PollInterval"] = "00:00:00.100",
+        ["RateLimits:Submissions:Burst"] = "1000",
+        ["RateLimits:Submissions:PerSecond"] = "1000",
+    };
+
+    private string connectionString = null!;
+    private Factory factory = null!;
+
+    internal IServiceProvider Services => factory.Services;
+
+    /// <summary>Host settings beyond the defaults above.</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
+
+    [OneTimeSetUp]
+    public async Task StartHost()
+    {
+        connectionString = await TestPostgres.CreateDatabaseAsync("api");
+        var settings = new Dictionary<string, string>(TestSettings) { ["ConnectionStrings:Postgres"] = connectionString };
+        foreach (var (key, value) in Settings)
+        {
+            settings[key] = value;
+        }
+
+        factory = new Factory(settings, ConfigureServices);
+        _ = factory.Server;
+    }
+
+    [OneTimeTearDown]
+    public async Task StopHost()
+    {
+        await factory.DisposeAsync();
+        await TestPostgres.DropDatabaseAsync(connectionString);
+    }
+
+    /// <summary>A client calling with <paramref name="apiKey"/>, or with none.</summary>
+    internal HttpClient ClientFor(string? apiKey)
+    {
+        var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        }
+
+        return client;
+    }
+
+    internal static async Task<Guid> SubmitAsync(HttpClient client, object job)
+    {
+        using var response = await client.PostAsJsonAsync(new Uri("/jobs", UriKind.Relative), job);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetGuid();
+    }
+
+    internal static Task<JsonElement> StateAsync(HttpClient client, Guid jobId, string state) => Eventually.MatchAsync(
+        () => client.GetFromJsonAsync<JsonElement>(new Uri($"/jobs/{jobId}", UriKind.Relative)),
+        job => job.GetProperty("state").GetString() == state,
+        TimeSpan.FromSeconds(60),
+        $"job {jobId} to be {state}");
+
+    /// <summary>Replaces services of the host, to make a dependency fail.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
+    private sealed class Factory(Dictionary<string, string> settings, Action<IServiceCollection> configureServices) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Production");
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+
+            builder.ConfigureTestServices(configureServices);
+        }
+    }
+}
