@@ -2,23 +2,50 @@ using MassTransit;
 
 namespace EventPlatform.Api.Hosting;
 
-/// <summary>The one place that chooses the broker (docs/adr/0001-missing-packages.md).</summary>
+/// <summary>
+/// The one place that chooses the broker: <c>Bus:Transport</c> = <c>InMemory</c> (the embedded
+/// default, one process) or <c>RabbitMQ</c> (durable, across processes; Amazon MQ in AWS). See
+/// docs/adr/0014-rabbitmq-transport-and-module-hosts.md.
+/// </summary>
 internal static class BusTransport
 {
+    public const string Key = "Bus:Transport";
+
     public static void UsePlatformTransport(this IBusRegistrationConfigurator bus, IConfiguration configuration)
     {
-        var transport = configuration["Bus:Transport"] ?? "InMemory";
-        if (!string.Equals(transport, "InMemory", StringComparison.OrdinalIgnoreCase))
+        var transport = configuration[Key] ?? "InMemory";
+        if (string.Equals(transport, "InMemory", StringComparison.OrdinalIgnoreCase))
         {
-            throw new InvalidOperationException($"Bus:Transport '{transport}' is not supported yet; use InMemory.");
+            bus.UsingInMemory((context, cfg) =>
+            {
+                cfg.UseJobLogScope(context);
+                cfg.ConfigureEndpoints(context);
+            });
         }
-
-        bus.AddDelayedMessageScheduler();
-        bus.UsingInMemory((context, cfg) =>
+        else if (string.Equals(transport, "RabbitMQ", StringComparison.OrdinalIgnoreCase))
         {
-            cfg.UseDelayedMessageScheduler();
-            cfg.UseJobLogScope(context);
-            cfg.ConfigureEndpoints(context);
-        });
+            var broker = RabbitMqBroker.From(configuration);
+            bus.UsingRabbitMq((context, cfg) =>
+            {
+                cfg.Host(broker.Host, broker.Port, broker.VirtualHost, host =>
+                {
+                    host.Username(broker.Username);
+                    host.Password(broker.Password);
+                    if (broker.UseTls)
+                    {
+                        host.UseSsl(ssl => ssl.ServerName = broker.Host);
+                    }
+                });
+                cfg.UseJobLogScope(context);
+
+                // Endpoint names come from the consumer and saga types alone, so every process
+                // that hosts a module binds the same durable queues.
+                cfg.ConfigureEndpoints(context);
+            });
+        }
+        else
+        {
+            throw new HostConfigurationException($"{Key} '{transport}' is unknown; use InMemory or RabbitMQ.");
+        }
     }
 }

@@ -31,9 +31,6 @@ internal static class PlatformDefaults
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.UseRateLimiter();
         app.MapHealth();
     }
 
