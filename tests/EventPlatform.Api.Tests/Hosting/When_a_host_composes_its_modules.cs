@@ -1,12 +1,5 @@
 using EventPlatform.Api.Hosting;
 using JasperFx.Events.Daemon;
-using Marten;
-using MassTransit;
-using MassTransit.Configuration;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace EventPlatform.Api.Tests.Hosting;
 
@@ -107,51 +100,5 @@ public class When_a_host_composes_its_modules
             () => ComposedHost.Build("Api", transport: "RabbitMQ"),
             Throws.TypeOf<HostConfigurationException>().With.Message.EqualTo(
                 "Bus:Transport RabbitMQ needs Bus:RabbitMq:Host (a host name or an amqp:// or amqps:// URI)."));
-    }
-
-    /// <summary>A host built (not started) from the given settings, and what it would run.</summary>
-    private sealed class ComposedHost(WebApplication app) : IAsyncDisposable
-    {
-        public IReadOnlyList<string> Consumers { get; } =
-        [
-            .. app.Services.GetServices<IConsumerRegistration>().Select(r => r.Type.Name),
-            .. app.Services.GetServices<ISagaRegistration>().Select(r => r.Type.Name),
-        ];
-
-        public IReadOnlyList<string> Background { get; } =
-        [
-            .. app.Services.GetServices<IHostedService>()
-                .Select(s => s.GetType())
-                .Where(t => t.Namespace?.StartsWith("EventPlatform.", StringComparison.Ordinal) == true)
-                .Select(t => t.Name),
-        ];
-
-        public DaemonMode Daemon { get; } = app.Services.GetRequiredService<StoreOptions>().Projections.AsyncMode;
-
-        public bool HasBus { get; } = app.Services.GetService<IBusControl>() is not null;
-
-        public IReadOnlyList<string> Routes { get; } =
-        [
-            .. ((IEndpointRouteBuilder)app).DataSources
-                .SelectMany(source => source.Endpoints)
-                .OfType<RouteEndpoint>()
-                .Select(endpoint => endpoint.RoutePattern.RawText ?? string.Empty)
-                .Distinct(),
-        ];
-
-        public static ComposedHost Build(string? modules, string transport = "InMemory", bool runAsyncDaemon = true)
-        {
-            var builder = WebApplication.CreateBuilder();
-            builder.Configuration["ConnectionStrings:Postgres"] = "Host=127.0.0.1;Port=1;Username=nobody";
-            builder.Configuration["Host:Modules"] = modules;
-            builder.Configuration["Bus:Transport"] = transport;
-            builder.Configuration["EventStore:RunAsyncDaemon"] = runAsyncDaemon ? "true" : "false";
-            var composed = builder.AddPlatformModules();
-            var app = builder.Build();
-            app.UsePlatformModules(composed);
-            return new ComposedHost(app);
-        }
-
-        public ValueTask DisposeAsync() => app.DisposeAsync();
     }
 }
