@@ -1,3 +1,4 @@
+using System.Net.Security;
 using MassTransit;
 
 namespace EventPlatform.Api.Hosting;
@@ -33,7 +34,11 @@ internal static class BusTransport
                     host.Password(broker.Password);
                     if (broker.UseTls)
                     {
-                        host.UseSsl(ssl => ssl.ServerName = broker.Host);
+                        host.UseSsl(ssl =>
+                        {
+                            ssl.ServerName = broker.Host;
+                            ssl.EnforcePolicyErrors(SslPolicyErrors.RemoteCertificateNotAvailable | SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateChainErrors);
+                        });
                     }
                 });
                 cfg.UseJobLogScope(context);
