@@ -94,27 +94,16 @@ ep_start_rabbitmq() {
 }
 
 ep_stop_rabbitmq() {
-  local server="${EP_RABBITMQ_PID:-}" epmd="${EP_EPMD_PID:-}" dir="${EP_RABBITMQ_DIR:-}" beam="" waited=0
+  local server="${EP_RABBITMQ_PID:-}" epmd="${EP_EPMD_PID:-}" dir="${EP_RABBITMQ_DIR:-}" beam=""
   EP_RABBITMQ_PID=""
   EP_EPMD_PID=""
   if [ -n "$dir" ] && [ -f "$dir/rabbitmq.pid" ]; then beam="$(cat "$dir/rabbitmq.pid")"; fi
-  if [ -n "$server" ]; then
-    # rabbitmq-server stops its node on SIGTERM and then exits.
-    kill "$server" 2>/dev/null || true
-    while kill -0 "$server" 2>/dev/null && [ "$waited" -lt 300 ]; do
-      sleep 0.1
-      waited=$((waited + 1))
-    done
-    kill -9 "$server" 2>/dev/null || true
-    wait "$server" 2>/dev/null || true
-  fi
+  # rabbitmq-server stops its node on SIGTERM and then exits.
+  if [ -n "$server" ]; then ep_stop_pid "$server" 300; fi
   # The Erlang VM itself, should it have outlived its script: the pid file names it, and its
   # command line names DIR (a reused pid would not).
   if [ -n "$beam" ] && { tr '\0' ' ' <"/proc/$beam/cmdline"; } 2>/dev/null | grep -qF -- "-home $dir "; then
     kill -9 "$beam" 2>/dev/null || true
   fi
-  if [ -n "$epmd" ]; then
-    kill "$epmd" 2>/dev/null || true
-    wait "$epmd" 2>/dev/null || true
-  fi
+  if [ -n "$epmd" ]; then ep_stop_pid "$epmd"; fi
 }
