@@ -53,8 +53,8 @@ internal sealed class RunningPlatform : IAsyncDisposable
         this.settings = settings;
         this.virtualHost = virtualHost;
         settings["ConnectionStrings__Postgres"] = connectionString;
-        settings["LocalLauncher__WorkRoot"] = workRoot;
-        settings["Artifacts__LocalRoot"] = ArtifactsRoot;
+        settings.TryAdd("LocalLauncher__WorkRoot", workRoot);
+        settings.TryAdd("Artifacts__LocalRoot", ArtifactsRoot);
     }
 
     public Uri BaseAddress { get; }
