@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Provision what is missing, build, validate the templates, start a private PostgreSQL cluster and
-# the SQS/S3 emulator on loopback, and run every test.
+# Provision what is missing, build, validate the templates, start a private PostgreSQL cluster,
+# the SQS/S3 emulator and a RabbitMQ node on loopback, and run every test.
 set -euo pipefail
 source "$(dirname "$0")/scripts/lib.sh"
 source "$EP_ROOT/scripts/emulator.sh"
+source "$EP_ROOT/scripts/rabbitmq.sh"
 
 ep_provision
 ep_provision_emulator
+ep_provision_rabbitmq
 ep_build
 
 # The CloudFormation templates are checked offline before anything runs.
@@ -19,12 +21,14 @@ rm -rf "$test_pg"
 cleanup() {
   trap - EXIT INT TERM
   ep_stop_emulator
+  ep_stop_rabbitmq
   if [ "${EP_PG_STARTED:-0}" = 1 ]; then ep_stop_postgres "$test_pg"; fi
 }
 trap cleanup EXIT INT TERM
 ep_start_postgres "$test_pg" fsync=off synchronous_commit=off full_page_writes=off
 export EP_TEST_POSTGRES="$(ep_pg_connection postgres)"
 ep_start_emulator
+ep_start_rabbitmq "$EP_LOCAL/test-rabbitmq"
 export EP_CONFIGURATION
 
 mkdir -p "$EP_LOCAL"

@@ -56,14 +56,8 @@ ep_start_emulator() {
 }
 
 ep_stop_emulator() {
-  local pid="${EP_EMULATOR_PID:-}" waited=0
+  local pid="${EP_EMULATOR_PID:-}"
   [ -n "$pid" ] || return 0
   EP_EMULATOR_PID=""
-  kill "$pid" 2>/dev/null || return 0
-  while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 50 ]; do
-    sleep 0.1
-    waited=$((waited + 1))
-  done
-  kill -9 "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
+  ep_stop_pid "$pid"
 }

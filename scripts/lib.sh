@@ -15,6 +15,19 @@ ep_free_port() {
 
 ep_port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# ep_stop_pid PID [TENTHS]: SIGTERM to a child this script started, up to TENTHS tenths of a
+# second (default 50) to exit, then SIGKILL.
+ep_stop_pid() {
+  local pid="$1" limit="${2:-50}" waited=0
+  kill "$pid" 2>/dev/null || return 0
+  while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt "$limit" ]; do
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
 ep_as_postgres() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }

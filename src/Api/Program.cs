@@ -1,39 +1,17 @@
-using EventPlatform.Api.Admin.DeadLetters;
-using EventPlatform.Api.Admin.Projections;
-using EventPlatform.Api.Auth;
 using EventPlatform.Api.Hosting;
-using EventPlatform.Api.Jobs;
-using EventPlatform.Api.Jobs.Submitting;
-using EventPlatform.Api.Jobs.Artifacts;
-using EventPlatform.Api.Stats;
-using EventPlatform.EcsBridge;
-using EventPlatform.Projections;
-using EventPlatform.Sagas;
-using MassTransit;
 
 var builder = WebApplication.CreateBuilder(args);
-
-builder.AddPlatformDefaults();
-builder.AddApiKeyAuth();
-builder.AddSubmissionRateLimit();
-builder.Services.AddEventStore(builder.Configuration);
-builder.Services.AddSagas(builder.Configuration);
-builder.Services.AddEcsBridge(builder.Configuration);
-builder.Services.AddDeadLetters();
-builder.Services.AddJobArtifacts(builder.Configuration);
-builder.Services.AddMassTransit(bus =>
+PlatformModules modules;
+try
 {
-    bus.AddSagaConsumers();
-    bus.AddEcsBridgeConsumers();
-    bus.AddDeadLetterRecorders();
-    bus.UsePlatformTransport(builder.Configuration);
-});
+    modules = builder.AddPlatformModules();
+}
+catch (HostConfigurationException ex)
+{
+    await Console.Error.WriteLineAsync($"eventplatform: {ex.Message}").ConfigureAwait(false);
+    return 2;
+}
 
 var app = builder.Build();
-app.UsePlatformDefaults();
-app.MapJobsApi();
-app.MapDeadLetters();
-app.MapProjectionsAdmin();
-app.MapStats();
-
+app.UsePlatformModules(modules);
 return await app.RunUntilStoppedAsync();

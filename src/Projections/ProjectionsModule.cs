@@ -24,7 +24,17 @@ public static class ProjectionsModule
     /// whatever documents other modules add with <c>ConfigureMarten</c>. Every process that
     /// appends job events needs it, because inline projections run in the appending transaction.
     /// </summary>
-    public static IServiceCollection AddEventStore(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddEventStore(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddStore(configuration, projections: false);
+
+    /// <summary>
+    /// The Projections module: the event store, and Marten's async daemon for the asynchronous
+    /// views when <c>EventStore:RunAsyncDaemon</c> (in exactly one process: docs/adr/0003-async-daemon-solo.md).
+    /// </summary>
+    public static IServiceCollection AddProjections(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddStore(configuration, projections: true);
+
+    private static IServiceCollection AddStore(this IServiceCollection services, IConfiguration configuration, bool projections)
     {
         var settings = configuration.GetSection(EventStoreOptions.Section).Get<EventStoreOptions>() ?? new EventStoreOptions();
         var connectionString = configuration.GetConnectionString(ConnectionStringName)
@@ -33,7 +43,7 @@ public static class ProjectionsModule
         var marten = services.AddMarten(options => options.ConfigureEventStore(connectionString, settings.SchemaName))
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup();
-        if (settings.RunAsyncDaemon)
+        if (projections && settings.RunAsyncDaemon)
         {
             marten.AddAsyncDaemon(DaemonMode.Solo);
         }

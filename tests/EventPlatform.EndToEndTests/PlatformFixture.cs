@@ -13,13 +13,18 @@ public abstract class PlatformFixture
     internal RunningPlatform Platform { get; private set; } = null!;
 
     [OneTimeSetUp]
-    public async Task StartPlatform() => Platform = await RunningPlatform.StartAsync(Settings);
+    public async Task StartPlatform() => Platform = SplitOverRabbitMq
+        ? await RunningPlatform.StartSplitAsync(Settings)
+        : await RunningPlatform.StartAsync(Settings);
 
     [OneTimeTearDown]
     public async Task StopPlatform() => await Platform.DisposeAsync();
 
     /// <summary>Configuration of this fixture's host beyond the test defaults, as environment variables.</summary>
     protected virtual IReadOnlyDictionary<string, string>? Settings => null;
+
+    /// <summary>Run the platform as an Api host and a worker host over RabbitMQ instead of all in one process.</summary>
+    protected virtual bool SplitOverRabbitMq => false;
 
     protected static bool IsTerminal(JsonElement job) => TerminalStates.Contains(job.GetProperty("state").GetString());
 

@@ -1,14 +1,11 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using EventPlatform.Testing;
 
 namespace EventPlatform.EndToEndTests;
 
 /// <summary>
-/// The all-in-one host as a real process on a free loopback port with a database of its own;
-/// stopped by its pid, never by name.
+/// The platform as real host processes on free loopback ports, with a database of its own: the
+/// all-in-one host, or the host split in two over RabbitMQ.
 /// </summary>
 internal sealed class RunningPlatform : IAsyncDisposable
 {
@@ -43,15 +40,21 @@ internal sealed class RunningPlatform : IAsyncDisposable
     private readonly string connectionString;
     private readonly string workRoot;
     private readonly Dictionary<string, string> settings;
-    private Process process = null!;
+    private readonly string? virtualHost;
+    private HostProcess? host;
+    private HostProcess? workers;
 
-    private RunningPlatform(string connectionString, string workRoot, int port, Dictionary<string, string> settings)
+    private RunningPlatform(string connectionString, string workRoot, Dictionary<string, string> settings, string? virtualHost)
     {
+        BaseAddress = new Uri($"http://127.0.0.1:{HostProcess.FreePort()}");
+        Http = ClientFor(AliceKey);
         this.connectionString = connectionString;
         this.workRoot = workRoot;
         this.settings = settings;
-        BaseAddress = new Uri($"http://127.0.0.1:{port}");
-        Http = ClientFor(AliceKey);
+        this.virtualHost = virtualHost;
+        settings["ConnectionStrings__Postgres"] = connectionString;
+        settings.TryAdd("LocalLauncher__WorkRoot", workRoot);
+        settings.TryAdd("Artifacts__LocalRoot", ArtifactsRoot);
     }
 
     public Uri BaseAddress { get; }
@@ -64,6 +67,9 @@ internal sealed class RunningPlatform : IAsyncDisposable
 
     /// <summary>Calls as alice.</summary>
     public HttpClient Http { get; }
+
+    /// <summary>The RabbitMQ virtual host of a split platform.</summary>
+    public string VirtualHost => virtualHost ?? throw new InvalidOperationException("The all-in-one platform has no broker.");
 
     /// <summary>A client calling with <paramref name="apiKey"/>, or with no key at all.</summary>
     public HttpClient ClientFor(string? apiKey)
@@ -88,8 +94,75 @@ internal sealed class RunningPlatform : IAsyncDisposable
         }
     }
 
+    /// <summary>Every module in one process over the in-memory bus: the embedded default.</summary>
     /// <param name="overrides">Configuration for the host, as environment variables (JobLifecycle__StartTimeout ...).</param>
     public static async Task<RunningPlatform> StartAsync(IReadOnlyDictionary<string, string>? overrides = null)
+    {
+        var platform = new RunningPlatform(
+            await TestPostgres.CreateDatabaseAsync("e2e"),
+            Directory.CreateTempSubdirectory("ep-e2e-tasks-").FullName,
+            WithOverrides(overrides),
+            virtualHost: null);
+        await platform.StartHostAsync();
+        return platform;
+    }
+
+    /// <summary>
+    /// The platform as AWS runs it: one process with the Api module and one with Sagas, EcsBridge
+    /// and Projections, over RabbitMQ (a virtual host of the test broker of its own) and one database.
+    /// </summary>
+    public static async Task<RunningPlatform> StartSplitAsync(IReadOnlyDictionary<string, string>? overrides = null)
+    {
+        var virtualHost = await TestRabbitMq.CreateVirtualHostAsync("e2e");
+        var settings = WithOverrides(overrides);
+        settings["Bus__Transport"] = "RabbitMQ";
+        settings["Bus__RabbitMq__Host"] = TestRabbitMq.Broker;
+        settings["Bus__RabbitMq__VirtualHost"] = virtualHost;
+        var platform = new RunningPlatform(
+            await TestPostgres.CreateDatabaseAsync("e2e"),
+            Directory.CreateTempSubdirectory("ep-e2e-tasks-").FullName,
+            settings,
+            virtualHost);
+        await platform.StartWorkersAsync();
+        await platform.StartHostAsync();
+        return platform;
+    }
+
+    /// <summary>SIGKILL to the host alone, as a crash would: no shutdown, nothing flushed.</summary>
+    public Task KillAsync() => host!.KillAsync();
+
+    /// <summary>A new host process on the same database and port.</summary>
+    public Task RestartAsync() => StartHostAsync();
+
+    public bool WorkersRunning => workers is not null;
+
+    /// <summary>SIGKILL to the Sagas, EcsBridge and Projections process of a split platform.</summary>
+    public async Task KillWorkersAsync()
+    {
+        await workers!.KillAsync();
+        workers.Dispose();
+        workers = null;
+    }
+
+    /// <summary>Starts the Sagas, EcsBridge and Projections process of a split platform.</summary>
+    public async Task StartWorkersAsync() =>
+        workers = await HostProcess.StartAsync(With("Host__Modules", "Sagas,EcsBridge,Projections"), output, HostProcess.FreePort());
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        host?.Dispose();
+        workers?.Dispose();
+        await TestPostgres.DropDatabaseAsync(connectionString);
+        if (virtualHost is not null)
+        {
+            await TestRabbitMq.DeleteVirtualHostAsync(virtualHost);
+        }
+
+        Directory.Delete(workRoot, recursive: true);
+    }
+
+    private static Dictionary<string, string> WithOverrides(IReadOnlyDictionary<string, string>? overrides)
     {
         var settings = new Dictionary<string, string>(TestSettings);
         foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
@@ -97,115 +170,14 @@ internal sealed class RunningPlatform : IAsyncDisposable
             settings[key] = value;
         }
 
-        var platform = new RunningPlatform(
-            await TestPostgres.CreateDatabaseAsync("e2e"),
-            Directory.CreateTempSubdirectory("ep-e2e-tasks-").FullName,
-            FreePort(),
-            settings);
-        await platform.StartHostAsync();
-        return platform;
+        return settings;
     }
 
-    /// <summary>SIGKILL to the host alone, as a crash would: no shutdown, nothing flushed.</summary>
-    public async Task KillAsync()
-    {
-        process.Kill(entireProcessTree: false);
-        await process.WaitForExitAsync();
-        process.Dispose();
-    }
-
-    /// <summary>A new host process on the same database and port.</summary>
-    public Task RestartAsync() => StartHostAsync();
-
-    public async ValueTask DisposeAsync()
-    {
-        Http.Dispose();
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-
-        process.Dispose();
-        await TestPostgres.DropDatabaseAsync(connectionString);
-        Directory.Delete(workRoot, recursive: true);
-    }
+    private Dictionary<string, string> With(string key, string value) => new(settings) { [key] = value };
 
     private async Task StartHostAsync()
     {
-        var startInfo = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(BuiltPrograms.Host)!,
-        };
-        startInfo.ArgumentList.Add(BuiltPrograms.Host);
-        startInfo.ArgumentList.Add("--urls");
-        startInfo.ArgumentList.Add(BaseAddress.ToString().TrimEnd('/'));
-        startInfo.Environment["ConnectionStrings__Postgres"] = connectionString;
-        startInfo.Environment["LocalLauncher__WorkRoot"] = workRoot;
-        startInfo.Environment["Artifacts__LocalRoot"] = ArtifactsRoot;
-        foreach (var (key, value) in settings)
-        {
-            startInfo.Environment[key] = value;
-        }
-
-        process = new Process { StartInfo = startInfo };
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        await WaitUntilHealthyAsync();
-    }
-
-    private async Task WaitUntilHealthyAsync()
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (process.HasExited)
-            {
-                Assert.Fail($"The host exited with code {process.ExitCode} during start-up:\n{Output}");
-            }
-
-            try
-            {
-                using var response = await Http.GetAsync(new Uri("/healthz", UriKind.Relative));
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(200);
-        }
-
-        Assert.Fail($"The host did not become healthy within 60 s:\n{Output}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (output)
-        {
-            output.AppendLine(line);
-        }
+        host?.Dispose();
+        host = await HostProcess.StartAsync(virtualHost is null ? settings : With("Host__Modules", "Api"), output, BaseAddress.Port);
     }
 }

@@ -106,7 +106,8 @@ public sealed class When_jobs_run_in_the_sandbox : PlatformFixture
         Assert.That(health.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(bystander.GetProperty("state").GetString(), Is.EqualTo("Succeeded"), Platform.Output);
         Assert.That(bombed.GetProperty("state").GetString(), Is.AnyOf("Failed", "TimedOut"));
-        Assert.That(most, Is.InRange(2, maxProcesses), "the bomb ran, and never had more processes than its limit");
+        // The Agent, outside the task's cgroup, names the marker too: its arguments are the command.
+        Assert.That(most, Is.InRange(2, maxProcesses + 1), "the bomb ran, and never had more processes than its limit");
         await EventuallyNoneAsync(marker);
     }
 

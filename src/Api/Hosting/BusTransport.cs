@@ -1,24 +1,60 @@
+using System.Net.Security;
 using MassTransit;
 
 namespace EventPlatform.Api.Hosting;
 
-/// <summary>The one place that chooses the broker (docs/adr/0001-missing-packages.md).</summary>
+/// <summary>
+/// The one place that chooses the broker: <c>Bus:Transport</c> = <c>InMemory</c> (the embedded
+/// default, one process) or <c>RabbitMQ</c> (durable, across processes; Amazon MQ in AWS). See
+/// docs/adr/0014-rabbitmq-transport-and-module-hosts.md.
+/// </summary>
 internal static class BusTransport
 {
+    public const string Key = "Bus:Transport";
+
     public static void UsePlatformTransport(this IBusRegistrationConfigurator bus, IConfiguration configuration)
     {
-        var transport = configuration["Bus:Transport"] ?? "InMemory";
-        if (!string.Equals(transport, "InMemory", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException($"Bus:Transport '{transport}' is not supported yet; use InMemory.");
-        }
+        // MassTransit reports usage to its vendor over the internet unless told not to; a job
+        // platform's hosts send nothing anywhere they were not configured to.
+        bus.DisableUsageTelemetry();
 
-        bus.AddDelayedMessageScheduler();
-        bus.UsingInMemory((context, cfg) =>
+        var transport = configuration[Key] ?? "InMemory";
+        if (string.Equals(transport, "InMemory", StringComparison.OrdinalIgnoreCase))
         {
-            cfg.UseDelayedMessageScheduler();
-            cfg.UseJobLogScope(context);
-            cfg.ConfigureEndpoints(context);
-        });
+            bus.UsingInMemory((context, cfg) =>
+            {
+                cfg.UseJobLogScope(context);
+                cfg.ConfigureEndpoints(context);
+            });
+        }
+        else if (string.Equals(transport, "RabbitMQ", StringComparison.OrdinalIgnoreCase))
+        {
+            var broker = RabbitMqBroker.From(configuration);
+            bus.UsingRabbitMq((context, cfg) =>
+            {
+                cfg.Host(broker.Host, broker.Port, broker.VirtualHost, host =>
+                {
+                    host.Username(broker.Username);
+                    host.Password(broker.Password);
+                    if (broker.UseTls)
+                    {
+                        host.UseSsl(ssl =>
+                        {
+                            ssl.ServerName = broker.Host;
+                            ssl.EnforcePolicyErrors(SslPolicyErrors.RemoteCertificateNotAvailable | SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateChainErrors);
+                        });
+                    }
+                });
+                cfg.UseJobLogScope(context);
+
+                // Endpoint names come from the consumer and saga types alone, so every process
+                // that hosts a module binds the same durable queues.
+                cfg.ConfigureEndpoints(context);
+            });
+        }
+        else
+        {
+            throw new HostConfigurationException($"{Key} '{transport}' is unknown; use InMemory or RabbitMQ.");
+        }
     }
 }

@@ -38,9 +38,6 @@ internal static class PlatformDefaults
         app.UseRequestIds();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.UseRateLimiter();
         app.MapHealth();
         app.MapPlatformOpenApi();
     }

@@ -11,16 +11,13 @@ namespace EventPlatform.EcsBridge.Ecs;
 public static class EcsLauncherRegistration
 {
     /// <summary>
-    /// Runs tasks on ECS Fargate: binds the "Ecs" section, and makes the ECS launcher the
-    /// <c>ITaskLauncher</c> and the agent's CloudWatch log group the <c>ILiveOutput</c>, replacing
-    /// ones registered before (call it after <c>AddEcsBridge</c>). Credentials come from AWSSDK.Core's
+    /// Runs tasks on ECS Fargate: binds the "Ecs" section and makes the ECS launcher the
+    /// <c>ITaskLauncher</c>, replacing one registered before. Credentials come from AWSSDK.Core's
     /// default chain on first use.
     /// </summary>
     public static IServiceCollection AddEcsTaskLauncher(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<EcsOptions>()
-            .Bind(configuration.GetSection(EcsOptions.Section))
-            .Validate(o => !string.IsNullOrWhiteSpace(o.Region), "Ecs:Region is required.")
+        services.AddSignedAwsCalls(configuration)
             .Validate(o => !string.IsNullOrWhiteSpace(o.Cluster), "Ecs:Cluster is required.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.TaskDefinition), "Ecs:TaskDefinition is required.")
             .Validate(o => o.Subnets.Count > 0, "Ecs:Subnets needs at least one subnet.")
@@ -29,6 +26,39 @@ public static class EcsLauncherRegistration
             .Validate(o => o.MaxAttempts >= 1, "Ecs:MaxAttempts must be at least 1.")
             .ValidateOnStart();
 
+        services.TryAddSingleton(provider => new EcsClient(
+            provider.GetRequiredService<IHttpClientFactory>().CreateClient(AwsJsonCaller.HttpClientName),
+            provider.GetRequiredService<IOptions<EcsOptions>>(),
+            provider.GetRequiredService<AwsCredentialSource>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<EcsClient>>()));
+
+        services.RemoveAll<ITaskLauncher>();
+        services.AddSingleton<ITaskLauncher, EcsTaskLauncher>();
+        return services;
+    }
+
+    /// <summary>
+    /// Reads running attempts' output from the agent's CloudWatch log group (<c>Ecs:AgentLogGroup</c>)
+    /// as the <c>ILiveOutput</c>, replacing one registered before. Needs only <c>Ecs:Region</c>, so a
+    /// host that serves the API but launches nothing can use it.
+    /// </summary>
+    public static IServiceCollection AddCloudWatchLiveOutput(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSignedAwsCalls(configuration).ValidateOnStart();
+        services.RemoveAll<ILiveOutput>();
+        services.AddSingleton<ILiveOutput>(provider => new CloudWatchLiveOutput(
+            provider.GetRequiredService<IHttpClientFactory>().CreateClient(AwsJsonCaller.HttpClientName),
+            provider.GetRequiredService<IOptions<EcsOptions>>(),
+            provider.GetRequiredService<AwsCredentialSource>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<CloudWatchLiveOutput>>()));
+        return services;
+    }
+
+    /// <summary>What every signed JSON call needs: the "Ecs" section with its region, credentials, a clock and one HTTP client.</summary>
+    private static OptionsBuilder<EcsOptions> AddSignedAwsCalls(this IServiceCollection services, IConfiguration configuration)
+    {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => AwsCredentialSource.DefaultChain());
 
@@ -39,23 +69,14 @@ public static class EcsLauncherRegistration
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
 
-        services.TryAddSingleton(provider => new EcsClient(
-            provider.GetRequiredService<IHttpClientFactory>().CreateClient(AwsJsonCaller.HttpClientName),
-            provider.GetRequiredService<IOptions<EcsOptions>>(),
-            provider.GetRequiredService<AwsCredentialSource>(),
-            provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILogger<EcsClient>>()));
+        // Bound once: binding again would append the section's lists (subnets) a second time.
+        var options = services.AddOptions<EcsOptions>();
+        if (!services.Any(d => d.ServiceType == typeof(IConfigureOptions<EcsOptions>)))
+        {
+            options.Bind(configuration.GetSection(EcsOptions.Section))
+                .Validate(o => !string.IsNullOrWhiteSpace(o.Region), "Ecs:Region is required.");
+        }
 
-        services.RemoveAll<ILiveOutput>();
-        services.AddSingleton<ILiveOutput>(provider => new CloudWatchLiveOutput(
-            provider.GetRequiredService<IHttpClientFactory>().CreateClient(AwsJsonCaller.HttpClientName),
-            provider.GetRequiredService<IOptions<EcsOptions>>(),
-            provider.GetRequiredService<AwsCredentialSource>(),
-            provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILogger<CloudWatchLiveOutput>>()));
-
-        services.RemoveAll<ITaskLauncher>();
-        services.AddSingleton<ITaskLauncher, EcsTaskLauncher>();
-        return services;
+        return options;
     }
 }

@@ -20,7 +20,7 @@ public sealed class When_the_async_daemon_runs
             var builder = Host.CreateApplicationBuilder();
             builder.Configuration["ConnectionStrings:Postgres"] = connectionString;
             builder.Configuration["EventStore:RunAsyncDaemon"] = "true";
-            builder.Services.AddEventStore(builder.Configuration);
+            builder.Services.AddProjections(builder.Configuration);
             using var host = builder.Build();
             await host.StartAsync();
 
