@@ -1,6 +1,7 @@
 using EventPlatform.Api.Admin.DeadLetters;
 using EventPlatform.Api.Admin.Projections;
 using EventPlatform.Api.Auth;
+using EventPlatform.Api.Hosting.OpenApi;
 using EventPlatform.Api.Jobs;
 using EventPlatform.Api.Jobs.Artifacts;
 using EventPlatform.Api.Jobs.Submitting;
@@ -65,6 +66,7 @@ internal static class PlatformComposition
             services.AddJobSubmissions(configuration);
             services.AddJobArtifacts(configuration);
             services.AddLiveOutput(configuration);
+            services.AddPlatformOpenApi();
         }
 
         if (modules.HasFlag(PlatformModules.Sagas))
@@ -94,6 +96,7 @@ internal static class PlatformComposition
             app.UseAuthentication();
             app.UseAuthorization();
             app.UseRateLimiter();
+            app.MapPlatformOpenApi();
             app.MapJobsApi();
             app.MapDeadLetters();
             app.MapProjectionsAdmin();

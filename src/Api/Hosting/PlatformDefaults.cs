@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using EventPlatform.Api.Hosting.OpenApi;
 using Microsoft.AspNetCore.Connections;
 using Serilog;
 using Serilog.Events;
@@ -8,7 +7,7 @@ using Serilog.Formatting.Compact;
 
 namespace EventPlatform.Api.Hosting;
 
-/// <summary>What every EventPlatform host has: JSON logs, ProblemDetails errors with request ids, health, the API description.</summary>
+/// <summary>What every EventPlatform host has: JSON logs, ProblemDetails errors with request ids, health.</summary>
 internal static class PlatformDefaults
 {
     public static void AddPlatformDefaults(this WebApplicationBuilder builder)
@@ -22,7 +21,6 @@ internal static class PlatformDefaults
             .Enrich.FromLogContext()
             .WriteTo.Console(new CompactJsonFormatter()));
         builder.Services.AddPlatformProblemDetails();
-        builder.Services.AddPlatformOpenApi();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
@@ -39,7 +37,6 @@ internal static class PlatformDefaults
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapHealth();
-        app.MapPlatformOpenApi();
     }
 
     /// <summary>Runs the host; a port already in use is one line on stderr and exit code 2, not a stack trace.</summary>

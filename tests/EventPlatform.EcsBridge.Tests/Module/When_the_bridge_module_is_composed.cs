@@ -50,7 +50,7 @@ public class When_the_bridge_module_is_composed
     {
         Assert.That(
             () => Compose(new Dictionary<string, string?> { ["EcsBridge:Launcher"] = "Kubernetes" }),
-            Throws.InvalidOperationException.With.Message.EqualTo("EcsBridge:Launcher 'Kubernetes' is neither Local nor Ecs."));
+            Throws.InvalidOperationException.With.Message.EqualTo("EcsBridge:Launcher 'Kubernetes' is not Local, Ecs or Instant."));
     }
 
     private static ServiceProvider Compose(Dictionary<string, string?> settings)

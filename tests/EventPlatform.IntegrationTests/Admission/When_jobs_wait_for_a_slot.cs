@@ -21,7 +21,7 @@ public sealed class When_jobs_wait_for_a_slot
 
         await WaitForLaunchesAsync(FakeLauncher.Launches.Count + 30);
         var urgent = await platform.SubmitAsync(Guid.CreateVersion7(), user: "urgent", priority: JobPriority.High, durationMs: 10);
-        await platform.SagaStateAsync(urgent.JobId, "Queued");
+        await Eventually.MatchAsync(() => platform.EventTypesAsync(urgent.JobId), events => events.Contains("JobQueued"), TimeSpan.FromSeconds(60), "the high job to stand in line");
         var launchedWhenInLine = FakeLauncher.Launches.Count;
 
         var position = await PositionAmongLaunchesAsync(urgent.JobId, launchedWhenInLine);

@@ -33,7 +33,7 @@ internal sealed class ProjectionsHost : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration["ConnectionStrings:Postgres"] = connectionString;
         builder.Configuration["EventStore:RunAsyncDaemon"] = "true";
-        builder.Services.AddEventStore(builder.Configuration);
+        builder.Services.AddProjections(builder.Configuration);
         var host = builder.Build();
         await host.StartAsync();
         return new ProjectionsHost(host, connectionString);

@@ -10,8 +10,17 @@ internal static class ProjectionsAdminApi
     public static IEndpointRouteBuilder MapProjectionsAdmin(this IEndpointRouteBuilder endpoints)
     {
         var admin = endpoints.MapGroup("/admin").WithTags("Admin").RequireAuthorization(ApiKeyAuthentication.AdminPolicy);
-        admin.MapPost("/projections/{name}/rebuild", RebuildAsync).WithName("RebuildProjection");
-        admin.MapPost("/audit/verify", VerifyAsync).WithName("VerifyAudit");
+        admin.MapPost("/projections/{name}/rebuild", RebuildAsync)
+            .WithName("RebuildProjection")
+            .WithSummary("Rebuild a projection from the streams")
+            .WithDescription("Rebuilds JobStatus, JobTimeline, UserJobStats or QueueStats (or all, in turn) from every job's stream; "
+                + "answers when done with the events read and the time taken. 404 for an unknown name; 409 where no projection daemon runs. Admin keys only.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        admin.MapPost("/audit/verify", VerifyAsync)
+            .WithName("VerifyAudit")
+            .WithSummary("Check every status row against its stream")
+            .WithDescription("Replays every job's stream and compares the result with the stored status row; lists each mismatch with the fields that differ. Admin keys only.");
         return endpoints;
     }
 
