@@ -29,4 +29,13 @@ public sealed class When_a_host_is_misconfigured
         Assert.That(exitCode, Is.EqualTo(2));
         Assert.That(error.TrimEnd(), Is.EqualTo("eventplatform: Bus:Transport 'AmazonSqs' is unknown; use InMemory or RabbitMQ."));
     }
+
+    [Test]
+    public async Task Should_refuse_to_start_without_a_database_with_one_line_and_exit_code_2()
+    {
+        var (exitCode, error) = await HostProcess.RunToExitAsync(new Dictionary<string, string> { ["Host__Modules"] = "Api" });
+
+        Assert.That(exitCode, Is.EqualTo(2));
+        Assert.That(error.TrimEnd(), Does.StartWith("eventplatform: ConnectionStrings:Postgres is not set").And.Not.Contain("\n"));
+    }
 }

@@ -50,6 +50,13 @@ internal static class PlatformComposition
             });
         }
 
+        if (string.IsNullOrWhiteSpace(configuration.GetConnectionString(ProjectionsModule.ConnectionStringName)))
+        {
+            throw new HostConfigurationException(
+                $"ConnectionStrings:{ProjectionsModule.ConnectionStringName} is not set: every host needs the PostgreSQL database "
+                + $"(ConnectionStrings__{ProjectionsModule.ConnectionStringName}=\"Host=...;Username=...;Database=...\").");
+        }
+
         if (modules.HasFlag(PlatformModules.Projections))
         {
             services.AddProjections(configuration);

@@ -85,6 +85,16 @@ public class When_a_host_composes_its_modules
         Assert.That(() => ComposedHost.Build(modules), Throws.TypeOf<HostConfigurationException>().With.Message.EqualTo(error));
     }
 
+    [TestCase(null)]
+    [TestCase("")]
+    [TestCase("  ")]
+    public void Should_refuse_to_start_without_a_database(string? connectionString)
+    {
+        Assert.That(
+            () => ComposedHost.Build(new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = connectionString }),
+            Throws.TypeOf<HostConfigurationException>().With.Message.StartsWith("ConnectionStrings:Postgres is not set: every host needs the PostgreSQL database"));
+    }
+
     [Test]
     public void Should_refuse_a_transport_it_does_not_know()
     {
