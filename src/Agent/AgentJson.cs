@@ -4,5 +4,4 @@ namespace EventPlatform.Agent;
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(LogLine))]
-[JsonSerializable(typeof(string[]))]
 internal sealed partial class AgentJson : JsonSerializerContext;

@@ -65,6 +65,11 @@ internal static class CommandRunner
 
         sandbox?.PrepareEnvironment(startInfo.Environment);
         user?.PrepareEnvironment(startInfo.Environment, Environment.CurrentDirectory);
+        if (sandbox is null && user is null)
+        {
+            // Nothing runs as anyone else here: the command takes the job's variables under their own names.
+            Sandbox.NameJobVariables(startInfo.Environment);
+        }
 
         using var process = new Process { StartInfo = startInfo };
         var stop = new StopRequest(log, context.StopGrace);

@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using System.Text.Json;
 
 namespace EventPlatform.Agent;
 
@@ -18,15 +17,12 @@ internal sealed class CommandUser
 {
     public const string UidVariable = "EP_COMMAND_UID";
 
-    /// <summary>The names of the job's own variables, as a JSON array: the ECS launcher sets it, because on ECS they arrive mixed with the agent's.</summary>
-    public const string JobVariablesVariable = "EP_JOB_VARIABLES";
-
-    private readonly IReadOnlySet<string> jobVariables;
+    private readonly IReadOnlyList<KeyValuePair<string, string>> jobVariables;
     private readonly string setsid;
     private readonly string setpriv;
     private readonly string shell;
 
-    private CommandUser(int uid, IReadOnlySet<string> jobVariables, string setsid, string setpriv, string shell)
+    private CommandUser(int uid, IReadOnlyList<KeyValuePair<string, string>> jobVariables, string setsid, string setpriv, string shell)
     {
         Uid = uid;
         this.jobVariables = jobVariables;
@@ -54,24 +50,14 @@ internal sealed class CommandUser
             throw new SandboxException($"{UidVariable} must be a positive whole number.", CommandRunner.AgentFailure);
         }
 
-        string[] names;
-        try
-        {
-            names = Sandbox.Read(environment, JobVariablesVariable) is { } list
-                ? JsonSerializer.Deserialize(list, AgentJson.Default.StringArray) ?? []
-                : [];
-        }
-        catch (JsonException ex)
-        {
-            throw new SandboxException($"{JobVariablesVariable} must be a JSON array of names: {ex.Message}", CommandRunner.AgentFailure);
-        }
+        var jobVariables = Sandbox.JobVariables(environment);
 
         string Tool(string name) => findTool(name)
             ?? throw new SandboxException($"Running the command as uid {uid} needs '{name}' (util-linux, dash) in {string.Join(", ", Sandbox.ToolFolders)}.", CommandRunner.AgentFailure);
 
         return new CommandUser(
             uid,
-            names.Where(name => !IsPlatformVariable(name)).ToHashSet(StringComparer.Ordinal),
+            jobVariables,
             Tool("setsid"),
             Tool("setpriv"),
             Tool("sh"));
@@ -90,24 +76,27 @@ internal sealed class CommandUser
 
     public void Own(string path) => NativeMethods.ChangeOwner(path, Uid);
 
-    /// <summary>The command line: a session of its own (as without a user), then the drop to the uid, then the command.</summary>
+    /// <summary>
+    /// The command line: a session of its own (as without a user), the drop to the uid, then a shell
+    /// step that sets the job's variables and becomes the command, as the local sandbox's last step.
+    /// </summary>
     public IReadOnlyList<string> Wrap(string program, IEnumerable<string> arguments) =>
-        [setsid, .. Sandbox.DropPrivileges(setpriv, Uid), program, .. arguments];
+        [setsid, .. Sandbox.DropPrivileges(setpriv, Uid), shell, "-c", Sandbox.JobStep, "eventplatform-job", program, .. arguments];
 
-    /// <summary>Leaves the command the documented variables and the job's own; <c>HOME</c> is its folder unless the job says otherwise.</summary>
+    /// <summary>
+    /// Leaves the documented variables, <c>HOME</c> as the command's folder, and the job's own variables
+    /// as a script for the step after the drop: setsid and setpriv still run as root and must not see a
+    /// job's LD_PRELOAD or the like. A job's own HOME or PATH replaces these in that step.
+    /// </summary>
     public void PrepareEnvironment(IDictionary<string, string?> environment, string workDirectory)
     {
-        foreach (var name in environment.Keys
-            .Where(name => !Sandbox.PassedToCommand.Contains(name, StringComparer.Ordinal) && !jobVariables.Contains(name))
-            .ToList())
+        foreach (var name in environment.Keys.Where(name => !Sandbox.PassedToCommand.Contains(name, StringComparer.Ordinal)).ToList())
         {
             environment.Remove(name);
         }
 
-        if (!jobVariables.Contains("HOME"))
-        {
-            environment["HOME"] = workDirectory;
-        }
+        environment["HOME"] = workDirectory;
+        environment[Sandbox.JobScriptVariable] = Sandbox.ExportScript(jobVariables);
     }
 
     /// <summary>
@@ -134,7 +123,4 @@ internal sealed class CommandUser
             log.Error($"Could not end what the command left running as uid {Uid}: {ex.Message}");
         }
     }
-
-    private static bool IsPlatformVariable(string name) =>
-        name.StartsWith("EP_", StringComparison.OrdinalIgnoreCase) || name.StartsWith("AWS_", StringComparison.OrdinalIgnoreCase);
 }

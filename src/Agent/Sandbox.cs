@@ -111,7 +111,7 @@ internal sealed partial class Sandbox
         """;
 
     /// <summary>Runs as the task's uid: sets the job's variables, then becomes the command.</summary>
-    private const string JobStep = $"eval \"${JobScriptVariable}\" || exit 125; unset {JobScriptVariable}; exec \"$@\"";
+    internal const string JobStep = $"eval \"${JobScriptVariable}\" || exit 125; unset {JobScriptVariable}; exec \"$@\"";
 
     internal static readonly string[] ToolFolders = ["/usr/bin", "/bin", "/usr/sbin", "/sbin"];
 
@@ -184,18 +184,7 @@ internal sealed partial class Sandbox
             ReadNumber(environment, ProcessesVariable),
             ReadNumber(environment, OpenFilesVariable));
 
-        var jobVariables = environment
-            .Where(e => e.Key.StartsWith(JobVariablePrefix, StringComparison.Ordinal))
-            .Select(e => new KeyValuePair<string, string>(e.Key[JobVariablePrefix.Length..], e.Value))
-            .Where(e => !PlatformOwned.Contains(e.Key))
-            .OrderBy(e => e.Key, StringComparer.Ordinal)
-            .ToList();
-        if (jobVariables.FirstOrDefault(e => !ShellName().IsMatch(e.Key)) is { Key: { } badName })
-        {
-            throw new SandboxException(
-                $"The job's variable '{badName}' cannot be set in the sandbox: a name must be letters, digits and '_', and not start with a digit.",
-                CommandRunner.CommandNotRunnable);
-        }
+        var jobVariables = JobVariables(environment);
 
         var tools = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var tool in new[] { "setsid", "unshare", "sh", "prlimit", "setpriv" })
@@ -255,6 +244,43 @@ internal sealed partial class Sandbox
         return line;
     }
 
+    /// <summary>
+    /// The job's variables the launcher handed over under <see cref="JobVariablePrefix"/>, by name,
+    /// without the platform's own; the same for the local sandbox and for a command run as another user.
+    /// </summary>
+    /// <exception cref="SandboxException">A name the last step cannot set.</exception>
+    internal static List<KeyValuePair<string, string>> JobVariables(IReadOnlyDictionary<string, string> environment)
+    {
+        var variables = environment
+            .Where(e => e.Key.StartsWith(JobVariablePrefix, StringComparison.Ordinal))
+            .Select(e => new KeyValuePair<string, string>(e.Key[JobVariablePrefix.Length..], e.Value))
+            .Where(e => !PlatformOwned.Contains(e.Key))
+            .OrderBy(e => e.Key, StringComparer.Ordinal)
+            .ToList();
+        if (variables.FirstOrDefault(e => !ShellName().IsMatch(e.Key)) is { Key: { } badName })
+        {
+            throw new SandboxException(
+                $"The job's variable '{badName}' cannot be set for the command: a name must be letters, digits and '_', and not start with a digit.",
+                CommandRunner.CommandNotRunnable);
+        }
+
+        return variables;
+    }
+
+    /// <summary>Gives the job's variables (<see cref="JobVariablePrefix"/>) their own names, for a command run as the agent itself.</summary>
+    internal static void NameJobVariables(IDictionary<string, string?> environment)
+    {
+        var prefixed = environment.Where(e => e.Key.StartsWith(JobVariablePrefix, StringComparison.Ordinal)).ToList();
+        foreach (var (name, value) in prefixed)
+        {
+            environment.Remove(name);
+            if (!PlatformOwned.Contains(name[JobVariablePrefix.Length..]))
+            {
+                environment[name[JobVariablePrefix.Length..]] = value;
+            }
+        }
+    }
+
     /// <summary>setpriv's arguments that make what follows <paramref name="uid"/>, with no groups, no capabilities and no way to gain any.</summary>
     public static string[] DropPrivileges(string setpriv, int uid) =>
     [
@@ -277,10 +303,13 @@ internal sealed partial class Sandbox
     }
 
     /// <summary>The job's variables as <c>export NAME='value'</c> lines, quoted so no value is ever read as shell.</summary>
-    public string JobScript()
+    public string JobScript() => ExportScript(jobVariables);
+
+    /// <summary><c>export NAME='value'</c> lines for <see cref="JobStep"/>, quoted so no value is ever read as shell.</summary>
+    internal static string ExportScript(IEnumerable<KeyValuePair<string, string>> variables)
     {
         var script = new StringBuilder();
-        foreach (var (name, value) in jobVariables)
+        foreach (var (name, value) in variables)
         {
             script.Append("export ").Append(name).Append("='").Append(value.Replace("'", "'\\''", StringComparison.Ordinal)).Append("'\n");
         }

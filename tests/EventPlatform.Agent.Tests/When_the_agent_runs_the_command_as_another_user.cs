@@ -78,13 +78,34 @@ public class When_the_agent_runs_the_command_as_another_user
     }
 
     [Test]
+    public async Task Should_give_the_job_its_variables_only_after_root_is_gone()
+    {
+        // The dynamic loader names every process that starts with a library it cannot preload: had the
+        // job's LD_PRELOAD reached the agent, setsid or setpriv (all root), they would have been named too.
+        var (exitCode, lines, _) = await RunAgentAsync(
+            user: true,
+            new Dictionary<string, string> { ["EP_JOB_ENV__LD_PRELOAD"] = "/nonexistent/ep-job-preload.so" },
+            "sh", "-c", """echo "$LD_PRELOAD" """);
+
+        Assert.That(exitCode, Is.Zero, string.Join('\n', lines.Select(l => l.Message)));
+        Assert.That(lines.Where(l => l.Stream == "stdout").Select(l => l.Message), Is.EqualTo(new[] { "/nonexistent/ep-job-preload.so" }));
+        Assert.That(
+            lines.Where(l => l.Message.Contains("ep-job-preload.so", StringComparison.Ordinal) && l.Message.Contains("cannot be preloaded", StringComparison.Ordinal)),
+            Has.Exactly(1).Items,
+            "only the command's own process started with it: " + string.Join('\n', lines.Select(l => l.Message)));
+    }
+
+    [Test]
     public async Task Should_change_nothing_without_the_setting()
     {
         var (exitCode, lines, _) = await RunAgentAsync(
-            user: false, "sh", "-c", """id -u; echo "${AWS_CONTAINER_CREDENTIALS_RELATIVE_URI:-none}"; pwd""");
+            user: false, "sh", "-c", """id -u; echo "${AWS_CONTAINER_CREDENTIALS_RELATIVE_URI:-none}"; pwd; echo "$GREETING"; echo "${EP_JOB_ENV__GREETING:-unset}" """);
 
         Assert.That(exitCode, Is.Zero);
-        Assert.That(lines.Where(l => l.Stream == "stdout").Select(l => l.Message), Is.EqualTo(new[] { "0", CredentialsPath, work.FullName }));
+        Assert.That(
+            lines.Where(l => l.Stream == "stdout").Select(l => l.Message),
+            Is.EqualTo(new[] { "0", CredentialsPath, work.FullName, "hello", "unset" }),
+            "the job's variables under their own names, as the agent's own command");
     }
 
     [Test]
@@ -132,12 +153,11 @@ public class When_the_agent_runs_the_command_as_another_user
         startInfo.Environment["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"] = CredentialsPath;
         startInfo.Environment["AWS_REGION"] = "eu-west-1";
         startInfo.Environment["ECS_CONTAINER_METADATA_URI_V4"] = "http://169.254.170.2/v4/5f1e2d3c";
-        startInfo.Environment["GREETING"] = "hello";
+        startInfo.Environment["EP_JOB_ENV__GREETING"] = "hello";
         startInfo.Environment[AgentContext.JobIdVariable] = JobId;
         startInfo.Environment[AgentContext.AttemptVariable] = "1";
         startInfo.Environment["EP_ARTIFACTS_ROOT"] = root.FullName;
         startInfo.Environment["EP_ARTIFACTS_PREFIX"] = Prefix;
-        startInfo.Environment[CommandUser.JobVariablesVariable] = """["GREETING"]""";
         if (user)
         {
             startInfo.Environment[CommandUser.UidVariable] = Text(Uid);

@@ -13,5 +13,4 @@ namespace EventPlatform.EcsBridge.Ecs;
 [JsonSerializable(typeof(DescribeTasksResponse))]
 [JsonSerializable(typeof(ListTasksRequest))]
 [JsonSerializable(typeof(ListTasksResponse))]
-[JsonSerializable(typeof(string[]))]
 internal sealed partial class EcsApiJson : JsonSerializerContext;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using EventPlatform.EcsBridge.Aws;
 using EventPlatform.EcsBridge.TaskEvents;
@@ -182,13 +181,13 @@ internal sealed class EcsClient : IDisposable
         };
 
         // Sorted, so a redelivered launch sends the same parameters with the same client token
-        // (ECS answers ConflictException otherwise); the platform's own variables win.
+        // (ECS answers ConflictException otherwise); the platform's own variables win. Prefixed, so
+        // that only the command gets them under their names, never the Agent (TaskEnvironment).
         var jobVariables = run.Environment
             .Where(e => !IsPlatformVariable(e.Key))
             .OrderBy(e => e.Key, StringComparer.Ordinal)
-            .Select(e => new EnvironmentVariable(e.Key, e.Value))
+            .Select(e => new EnvironmentVariable(TaskEnvironment.JobVariablePrefix + e.Key, e.Value))
             .ToList();
-        ours.Add(new(TaskEnvironment.JobVariables, JsonSerializer.Serialize(jobVariables.Select(e => e.Name).ToArray(), EcsApiJson.Default.StringArray)));
         var environment = jobVariables.Concat(ours).ToList();
 
         return new RunTaskRequest(

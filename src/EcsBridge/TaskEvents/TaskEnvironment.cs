@@ -21,11 +21,11 @@ internal static class TaskEnvironment
     public const string S3ServiceUrl = "EP_S3_SERVICE_URL";
 
     /// <summary>
-    /// The names of the job's own variables as a JSON array (ECS launcher): on ECS they arrive mixed with
-    /// the container's and ECS's own, and an Agent that runs the command as another user
-    /// (<c>EP_COMMAND_UID</c>) passes it only these and the platform's documented EP_* variables.
+    /// The job's own variables reach the Agent under this prefix (<c>EP_JOB_ENV__NAME</c>), inert for
+    /// the Agent and for whatever runs as root before the command: a job's LD_PRELOAD or
+    /// DOTNET_STARTUP_HOOKS must not reach them. The command's last step sets them under their names.
     /// </summary>
-    public const string JobVariables = "EP_JOB_VARIABLES";
+    public const string JobVariablePrefix = "EP_JOB_ENV__";
 
     /// <summary>The name of the job's container in the task definition and in every override.</summary>
     public const string JobContainerName = "job";

@@ -64,14 +64,13 @@ public class When_launching_a_task_on_ecs : EcsScenarioFixture
                 container.GetProperty("environment").EnumerateArray().Select(e => (e.GetProperty("name").GetString(), e.GetProperty("value").GetString())),
                 Is.EqualTo(new[]
                 {
-                    ("A_FIRST", "1"),
-                    ("NAME", "world"),
+                    ("EP_JOB_ENV__A_FIRST", "1"),
+                    ("EP_JOB_ENV__NAME", "world"),
                     ("EP_JOB_ID", "0196f0a2-9d1e-7c2f-8b3a-4c5d6e7f8a9b"),
                     ("EP_ATTEMPT", "3"),
                     ("EP_STOP_GRACE_SECONDS", "25"),
                     ("EP_ARTIFACTS_BUCKET", "eventplatform-artifacts"),
                     ("EP_ARTIFACTS_PREFIX", "jobs/0196f0a2-9d1e-7c2f-8b3a-4c5d6e7f8a9b/attempt-3/"),
-                    ("EP_JOB_VARIABLES", """["A_FIRST","NAME"]"""),
                 }));
             Assert.That(overrides.GetProperty("cpu").GetString(), Is.EqualTo("256"), "the job's default size");
             Assert.That(overrides.GetProperty("memory").GetString(), Is.EqualTo("512"));
@@ -118,8 +117,8 @@ public class When_launching_a_task_on_ecs : EcsScenarioFixture
 
         var names = Scenario.Server.Requests.Single().Json.GetProperty("overrides").GetProperty("containerOverrides")[0]
             .GetProperty("environment").EnumerateArray().Select(e => e.GetProperty("name").GetString()).ToList();
-        Assert.That(names, Does.Contain("KEPT"));
-        Assert.That(names, Has.None.EqualTo("EP_S3_SERVICE_URL").And.None.EqualTo("AWS_ACCESS_KEY_ID"));
+        Assert.That(names, Does.Contain("EP_JOB_ENV__KEPT"));
+        Assert.That(names, Has.None.Contains("EP_S3_SERVICE_URL").And.None.Contains("AWS_ACCESS_KEY_ID"));
     }
 
     [Test]

@@ -1,3 +1,5 @@
+using EventPlatform.EcsBridge.TaskEvents;
+
 namespace EventPlatform.EcsBridge.LocalLauncher.Sandboxing;
 
 /// <summary>What the local launcher tells the Agent about a task's sandbox; src/Agent/Sandbox.cs reads the same names.</summary>
@@ -17,5 +19,5 @@ internal static class SandboxVariables
     /// first steps run as root, and a job's LD_PRELOAD or DOTNET_STARTUP_HOOKS must not run code
     /// there. The sandbox's last step sets them, as the task's uid.
     /// </summary>
-    public const string JobVariablePrefix = "EP_JOB_ENV__";
+    public const string JobVariablePrefix = TaskEnvironment.JobVariablePrefix;
 }
