@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using EventPlatform.Api.Jobs.Reading;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -17,14 +16,10 @@ internal static class GetJobArtifactsEndpoint
         IArtifactCatalog catalog,
         CancellationToken cancellationToken)
     {
-        if (await VisibleJob.LoadAsync(session, user, jobId, cancellationToken).ConfigureAwait(false) is not { } view)
+        var (which, problem) = await JobAttempt.FindAsync(session, user, jobId, attempt, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
         {
-            return JobNotFound.Problem(jobId);
-        }
-
-        if (JobAttempt.Pick(view, attempt) is not { } which)
-        {
-            return JobAttempt.NotFound(view, attempt!.Value);
+            return problem;
         }
 
         if (which == 0)

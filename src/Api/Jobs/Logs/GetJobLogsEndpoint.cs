@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using EventPlatform.Api.Jobs.Artifacts;
-using EventPlatform.Api.Jobs.Reading;
 using EventPlatform.EcsBridge.Artifacts;
 using EventPlatform.EcsBridge.LiveOutput;
 using Marten;
@@ -26,14 +25,10 @@ internal static class GetJobLogsEndpoint
         ILiveOutput liveOutput,
         CancellationToken cancellationToken)
     {
-        if (await VisibleJob.LoadAsync(session, user, jobId, cancellationToken).ConfigureAwait(false) is not { } view)
+        var (which, problem) = await JobAttempt.FindAsync(session, user, jobId, attempt, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
         {
-            return JobNotFound.Problem(jobId);
-        }
-
-        if (JobAttempt.Pick(view, attempt) is not { } which)
-        {
-            return JobAttempt.NotFound(view, attempt!.Value);
+            return problem;
         }
 
         if (which == 0)
