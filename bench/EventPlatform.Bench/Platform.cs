@@ -241,3 +241,47 @@ internal static class Commits
         return (long)(await command.ExecuteScalarAsync().ConfigureAwait(false))!;
     }
 }
+
+/// <summary>What the host's pollers commit per second with no job in the platform.</summary>
+internal sealed record IdleRates(double CommitsPerSecond, double WritesPerSecond)
+{
+    public static readonly IdleRates None = new(0, 0);
+}
+
+/// <summary>Transactions counted over a span: one database's commits (all of them) and the cluster's writing ones.</summary>
+internal sealed record CommitCount(long Commits, double CommitsBeyondIdle, double WritesBeyondIdle, TimeSpan Elapsed);
+
+/// <summary>
+/// Counts transactions from its start to its stop; what the host's pollers would have committed
+/// idle over as long is subtracted, and so is the id the write counter takes when asked at the stop.
+/// </summary>
+internal sealed class CommitSpan
+{
+    private readonly Settings settings;
+    private readonly string database;
+    private readonly long commitsBefore;
+    private readonly long writesBefore;
+    private readonly Stopwatch clock = Stopwatch.StartNew();
+
+    private CommitSpan(Settings settings, string database, long commitsBefore, long writesBefore)
+    {
+        this.settings = settings;
+        this.database = database;
+        this.commitsBefore = commitsBefore;
+        this.writesBefore = writesBefore;
+    }
+
+    public static async Task<CommitSpan> StartAsync(Settings settings, string database) =>
+        new(settings, database,
+            await Commits.CountAsync(settings, database).ConfigureAwait(false),
+            await Commits.WritesAsync(settings).ConfigureAwait(false));
+
+    public async Task<CommitCount> StopAsync(IdleRates idle)
+    {
+        var commits = await Commits.CountAsync(settings, database).ConfigureAwait(false) - commitsBefore;
+        var writes = await Commits.WritesAsync(settings).ConfigureAwait(false) - writesBefore - 1;
+        clock.Stop();
+        var seconds = clock.Elapsed.TotalSeconds;
+        return new CommitCount(commits, commits - (idle.CommitsPerSecond * seconds), writes - (idle.WritesPerSecond * seconds), clock.Elapsed);
+    }
+}

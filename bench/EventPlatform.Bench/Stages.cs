@@ -27,7 +27,6 @@ internal sealed record UnloadedRun(int Jobs, int Succeeded, LatencyStats SubmitT
 internal sealed record StatusRun(int Clients, long JobsInStore, double Seconds, double RequestsPerSecond, LatencyStats Latency);
 
 /// <summary>The host's idle background: its pollers' transactions per second, all and writing ones.</summary>
-internal sealed record IdleRates(double CommitsPerSecond, double WritesPerSecond);
 
 /// <summary>
 /// Jobs held running at once (instant launcher, <c>sleep</c>) and the host's memory with them:
@@ -79,9 +78,7 @@ internal sealed class Stages(Settings settings, Platform platform)
     /// </summary>
     public async Task<LifecycleRun> LifecycleAsync(int clients, int jobCount, IdleRates idle)
     {
-        var commitsBefore = await Commits.CountAsync(settings, settings.AppDatabase).ConfigureAwait(false);
-        var writesBefore = await Commits.WritesAsync(settings).ConfigureAwait(false);
-        var commitClock = Stopwatch.StartNew();
+        var span = await CommitSpan.StartAsync(settings, settings.AppDatabase).ConfigureAwait(false);
         var startedAt = DateTimeOffset.UtcNow;
         using var sampler = new Sampler(platform);
         var run = await ClosedLoop.RunAsync(clients, jobCount, settings.StageCap, _ => platform.SubmitAsync()).ConfigureAwait(false);
@@ -90,13 +87,10 @@ internal sealed class Stages(Settings settings, Platform platform)
 
         // pg_stat_database is fed by each backend about once a second.
         await Task.Delay(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
-        var commitsAfter = await Commits.CountAsync(settings, settings.AppDatabase).ConfigureAwait(false);
-        var writesAfter = await Commits.WritesAsync(settings).ConfigureAwait(false);
-        commitClock.Stop();
-        var ownCommits = polls + samplerPolls;
+        var counted = await span.StopAsync(idle).ConfigureAwait(false);
         var jobs = run.Values.Count;
-        var commitsPerJob = (commitsAfter - commitsBefore - ownCommits - (idle.CommitsPerSecond * commitClock.Elapsed.TotalSeconds)) / jobs;
-        var writesPerJob = (writesAfter - writesBefore - 1 - (idle.WritesPerSecond * commitClock.Elapsed.TotalSeconds)) / jobs;
+        var commitsPerJob = (counted.CommitsBeyondIdle - polls - samplerPolls) / jobs;
+        var writesPerJob = counted.WritesBeyondIdle / jobs;
 
         var statuses = await ClosedLoop.RunAsync(8, jobs, settings.StageCap, i => platform.StatusAsync(run.Values[i])).ConfigureAwait(false);
         foreach (var id in run.Values)
@@ -117,7 +111,7 @@ internal sealed class Stages(Settings settings, Platform platform)
         return new LifecycleRun(
             clients, jobs, succeeded.Count, seconds, succeeded.Count / seconds, run.Latency, total, overhead,
             statuses.Values.CountBy(s => s.State).ToDictionary(p => p.Key, p => p.Value),
-            commitsPerJob, (double)(commitsAfter - commitsBefore) / jobs, writesPerJob, peakRss, peakUnfinished);
+            commitsPerJob, (double)counted.Commits / jobs, writesPerJob, peakRss, peakUnfinished);
     }
 
     /// <summary>
@@ -176,12 +170,10 @@ internal sealed class Stages(Settings settings, Platform platform)
 
     public async Task<IdleRates> IdleRatesAsync(TimeSpan window)
     {
-        var before = await Commits.CountAsync(settings, settings.AppDatabase).ConfigureAwait(false);
-        var writesBefore = await Commits.WritesAsync(settings).ConfigureAwait(false);
+        var span = await CommitSpan.StartAsync(settings, settings.AppDatabase).ConfigureAwait(false);
         await Task.Delay(window).ConfigureAwait(false);
-        var after = await Commits.CountAsync(settings, settings.AppDatabase).ConfigureAwait(false);
-        var writesAfter = await Commits.WritesAsync(settings).ConfigureAwait(false);
-        return new IdleRates((after - before) / window.TotalSeconds, (writesAfter - writesBefore - 1) / window.TotalSeconds);
+        var counted = await span.StopAsync(IdleRates.None).ConfigureAwait(false);
+        return new IdleRates(counted.Commits / window.TotalSeconds, counted.WritesBeyondIdle / window.TotalSeconds);
     }
 
     /// <summary>
