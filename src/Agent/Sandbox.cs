@@ -251,10 +251,9 @@ internal sealed partial class Sandbox
     /// <exception cref="SandboxException">A name the last step cannot set.</exception>
     internal static List<KeyValuePair<string, string>> JobVariables(IReadOnlyDictionary<string, string> environment)
     {
-        var variables = environment
-            .Where(e => e.Key.StartsWith(JobVariablePrefix, StringComparison.Ordinal))
-            .Select(e => new KeyValuePair<string, string>(e.Key[JobVariablePrefix.Length..], e.Value))
-            .Where(e => !PlatformOwned.Contains(e.Key))
+        var variables = HandedOver(environment)
+            .Where(e => !PlatformOwned.Contains(e.Name))
+            .Select(e => new KeyValuePair<string, string>(e.Name, e.Value))
             .OrderBy(e => e.Key, StringComparer.Ordinal)
             .ToList();
         if (variables.FirstOrDefault(e => !ShellName().IsMatch(e.Key)) is { Key: { } badName })
@@ -270,16 +269,20 @@ internal sealed partial class Sandbox
     /// <summary>Gives the job's variables (<see cref="JobVariablePrefix"/>) their own names, for a command run as the agent itself.</summary>
     internal static void NameJobVariables(IDictionary<string, string?> environment)
     {
-        var prefixed = environment.Where(e => e.Key.StartsWith(JobVariablePrefix, StringComparison.Ordinal)).ToList();
-        foreach (var (name, value) in prefixed)
+        foreach (var (handedAs, name, value) in HandedOver(environment).ToList())
         {
-            environment.Remove(name);
-            if (!PlatformOwned.Contains(name[JobVariablePrefix.Length..]))
+            environment.Remove(handedAs);
+            if (!PlatformOwned.Contains(name))
             {
-                environment[name[JobVariablePrefix.Length..]] = value;
+                environment[name] = value;
             }
         }
     }
+
+    private static IEnumerable<(string HandedAs, string Name, TValue Value)> HandedOver<TValue>(IEnumerable<KeyValuePair<string, TValue>> environment) =>
+        environment
+            .Where(e => e.Key.StartsWith(JobVariablePrefix, StringComparison.Ordinal))
+            .Select(e => (e.Key, e.Key[JobVariablePrefix.Length..], e.Value));
 
     /// <summary>setpriv's arguments that make what follows <paramref name="uid"/>, with no groups, no capabilities and no way to gain any.</summary>
     public static string[] DropPrivileges(string setpriv, int uid) =>
