@@ -16,7 +16,8 @@ public sealed record AuditReport(long Checked, IReadOnlyList<AuditMismatch> Mism
 
 /// <summary>
 /// Replays every job stream with the status projection's logic and compares the result with the
-/// stored status row, a batch of streams at a time, so memory stays bounded however many jobs there are.
+/// stored status row, a batch of streams at a time, so memory stays bounded however many jobs there are;
+/// then reports the status rows that no stream backs.
 /// </summary>
 public sealed class JobStatusAudit(IDocumentStore store)
 {
@@ -33,7 +34,9 @@ public sealed class JobStatusAudit(IDocumentStore store)
             var streams = await JobStreams.NextBatchAsync(session, after, lockStreams: false, cancellationToken).ConfigureAwait(false);
             if (streams.Count == 0)
             {
-                return new AuditReport(checkedJobs, mismatches);
+                var orphans = await OrphansAsync(session, cancellationToken).ConfigureAwait(false);
+                mismatches.AddRange(orphans);
+                return new AuditReport(checkedJobs + orphans.Count, mismatches);
             }
 
             var suspects = await CompareAsync(session, streams, cancellationToken).ConfigureAwait(false);
@@ -73,6 +76,23 @@ public sealed class JobStatusAudit(IDocumentStore store)
         }
 
         return mismatches;
+    }
+
+    /// <summary>A status row without a stream differs in every field: the stream replays to no job at all.</summary>
+    private static async Task<List<AuditMismatch>> OrphansAsync(IQuerySession session, CancellationToken cancellationToken)
+    {
+        var orphans = await JobStreams.OrphanedStatusRowsAsync(session, cancellationToken).ConfigureAwait(false);
+        if (orphans.Count == 0)
+        {
+            return [];
+        }
+
+        var rows = await session.LoadManyAsync<JobStatusView>(cancellationToken, orphans).ConfigureAwait(false);
+        return [.. rows.Select(row => Fields(row)).Select((fields, i) => new AuditMismatch(
+            rows[i].Id,
+            [.. fields.Keys.Order(StringComparer.Ordinal)],
+            fields.ToDictionary(f => f.Key, f => (JsonElement?)f.Value),
+            fields.ToDictionary(f => f.Key, _ => (JsonElement?)null)))];
     }
 
     private static Dictionary<string, JsonElement> Fields(JobStatusView? view) => view is null

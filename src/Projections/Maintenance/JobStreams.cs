@@ -17,6 +17,24 @@ internal static class JobStreams
         return await session.AdvancedSql.QueryAsync<Guid>(sql, cancellationToken, after).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Status rows that no stream backs (written by hand, or left after their stream was removed):
+    /// replaying the streams can never produce them, so a walk over the streams would never see them.
+    /// </summary>
+    public static async Task<IReadOnlyList<Guid>> OrphanedStatusRowsAsync(IQuerySession session, CancellationToken cancellationToken) =>
+        await session.AdvancedSql.QueryAsync<Guid>(OrphanedStatusRows(session, "select v.id"), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Removes the status rows of <see cref="OrphanedStatusRowsAsync"/> when the session saves its changes.</summary>
+    public static void QueueOrphanedStatusRowsDeletion(IDocumentSession session) =>
+        session.QueueSqlCommand(OrphanedStatusRows(session, "delete"));
+
+    private static string OrphanedStatusRows(IQuerySession session, string verb)
+    {
+        var options = session.DocumentStore.Options;
+        var table = options.FindOrResolveDocumentType(typeof(JobStatusView)).TableName.QualifiedName;
+        return $"{verb} from {table} v where not exists (select 1 from {options.Events.DatabaseSchemaName}.mt_streams s where s.id = v.id)";
+    }
+
     /// <summary>Each stream's status as its events say, in one query; also how many events that took.</summary>
     public static async Task<(Dictionary<Guid, JobStatusView> Views, int Events)> ReplayAsync(
         IQuerySession session, IReadOnlyList<Guid> streams, CancellationToken cancellationToken)

@@ -52,7 +52,8 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IServiceProvider s
 
     /// <summary>
     /// A write to a job in the batch being rewritten waits for the batch's commit (the stream rows
-    /// are locked first), and one that committed before the lock is in the events replayed.
+    /// are locked first), and one that committed before the lock is in the events replayed. Status
+    /// rows that no stream backs are removed last: the streams are the whole truth.
     /// </summary>
     private async Task<long> RebuildJobStatusAsync(CancellationToken cancellationToken)
     {
@@ -65,6 +66,8 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IServiceProvider s
             var streams = await JobStreams.NextBatchAsync(session, after, lockStreams: true, cancellationToken).ConfigureAwait(false);
             if (streams.Count == 0)
             {
+                JobStreams.QueueOrphanedStatusRowsDeletion(session);
+                await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
                 return events;
             }
 
