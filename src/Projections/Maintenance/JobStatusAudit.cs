@@ -87,12 +87,18 @@ public sealed class JobStatusAudit(IDocumentStore store)
             return [];
         }
 
-        var rows = await session.LoadManyAsync<JobStatusView>(cancellationToken, orphans).ConfigureAwait(false);
-        return [.. rows.Select(row => Fields(row)).Select((fields, i) => new AuditMismatch(
-            rows[i].Id,
-            [.. fields.Keys.Order(StringComparer.Ordinal)],
-            fields.ToDictionary(f => f.Key, f => (JsonElement?)f.Value),
-            fields.ToDictionary(f => f.Key, _ => (JsonElement?)null)))];
+        List<AuditMismatch> mismatches = [];
+        foreach (var row in await session.LoadManyAsync<JobStatusView>(cancellationToken, orphans).ConfigureAwait(false))
+        {
+            var stored = Fields(row);
+            mismatches.Add(new AuditMismatch(
+                row.Id,
+                [.. stored.Keys.Order(StringComparer.Ordinal)],
+                stored.ToDictionary(f => f.Key, f => (JsonElement?)f.Value),
+                stored.ToDictionary(f => f.Key, _ => (JsonElement?)null)));
+        }
+
+        return mismatches;
     }
 
     private static Dictionary<string, JsonElement> Fields(JobStatusView? view) => view is null
