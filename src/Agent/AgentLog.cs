@@ -18,7 +18,8 @@ internal sealed class AgentLog(TextWriter output, AgentContext context)
 
     private void Write(string stream, string message, string level)
     {
-        var json = JsonSerializer.Serialize(new LogLine(DateTimeOffset.UtcNow, level, context.JobId, context.Attempt, stream, message), AgentJson.Default.LogLine);
+        var line = new LogLine(DateTimeOffset.UtcNow, level, context.JobId, context.Attempt, stream, message, context.CorrelationId);
+        var json = JsonSerializer.Serialize(line, AgentJson.Default.LogLine);
         lock (gate)
         {
             try
@@ -35,4 +36,4 @@ internal sealed class AgentLog(TextWriter output, AgentContext context)
     }
 }
 
-internal sealed record LogLine(DateTimeOffset Timestamp, string Level, string JobId, int Attempt, string Stream, string Message);
+internal sealed record LogLine(DateTimeOffset Timestamp, string Level, string JobId, int Attempt, string Stream, string Message, string? CorrelationId);

@@ -3,8 +3,10 @@ using System.Text.Json;
 namespace EventPlatform.Agent.Tests;
 
 /// <summary>One line the agent wrote, read back from its JSON.</summary>
-internal sealed record AgentLine(string Level, string JobId, int Attempt, string Stream, string Message)
+internal sealed record AgentLine(string Level, string JobId, int Attempt, string Stream, string Message, string? CorrelationId = null)
 {
+    private static readonly string[] Fields = ["timestamp", "level", "jobId", "attempt", "stream", "message"];
+
     /// <summary>Every line must be one JSON object with exactly the fields a log shipper indexes.</summary>
     public static IReadOnlyList<AgentLine> Parse(string output) =>
         [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(ParseLine)];
@@ -13,9 +15,10 @@ internal sealed record AgentLine(string Level, string JobId, int Attempt, string
     {
         using var json = JsonDocument.Parse(line);
         var root = json.RootElement;
+        var correlationId = root.TryGetProperty("correlationId", out var correlation) ? correlation.GetString() : null;
         Assert.That(
             root.EnumerateObject().Select(p => p.Name),
-            Is.EqualTo(new[] { "timestamp", "level", "jobId", "attempt", "stream", "message" }),
+            Is.EqualTo(correlationId is null ? Fields : [.. Fields, "correlationId"]),
             line);
         Assert.That(DateTimeOffset.TryParse(root.GetProperty("timestamp").GetString(), out _), Is.True, line);
         return new AgentLine(
@@ -23,6 +26,7 @@ internal sealed record AgentLine(string Level, string JobId, int Attempt, string
             root.GetProperty("jobId").GetString()!,
             root.GetProperty("attempt").GetInt32(),
             root.GetProperty("stream").GetString()!,
-            root.GetProperty("message").GetString()!);
+            root.GetProperty("message").GetString()!,
+            correlationId);
     }
 }

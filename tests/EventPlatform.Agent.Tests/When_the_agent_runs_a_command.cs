@@ -54,6 +54,19 @@ public class When_the_agent_runs_a_command
     }
 
     [Test]
+    public async Task Should_name_the_jobs_correlation_id_on_every_line_when_the_launcher_gave_one()
+    {
+        using var output = new StringWriter();
+        var context = Context with { CorrelationId = "0196f0a200007000800000000000c0de" };
+
+        await CommandRunner.RunAsync(["sh", "-c", "echo out; echo err >&2"], context, output);
+
+        var lines = AgentLine.Parse(output.ToString());
+        Assert.That(lines.Select(l => l.Stream), Is.EquivalentTo(new[] { "agent", "stdout", "stderr", "agent" }));
+        Assert.That(lines.Select(l => l.CorrelationId), Is.All.EqualTo("0196f0a200007000800000000000c0de"));
+    }
+
+    [Test]
     public async Task Should_relay_a_last_line_without_newline()
     {
         var (_, lines) = await RunAsync("printf", "no newline at the end");

@@ -3,4 +3,12 @@ using EventPlatform.Contracts.Jobs;
 namespace EventPlatform.Contracts.Tasks;
 
 /// <summary>Asks the task launcher (ECS, or the local launcher) to run one attempt of a job.</summary>
-public sealed record LaunchTask(Guid JobId, int Attempt, JobSpec Spec);
+public sealed record LaunchTask(Guid JobId, int Attempt, JobSpec Spec)
+{
+    /// <summary>
+    /// The job's correlation id (the conversation its submission started, on every event of its
+    /// stream). The task carries it, so that its state changes come back in the job's conversation
+    /// and the Agent's log lines name it.
+    /// </summary>
+    public Guid? CorrelationId { get; init; }
+}

@@ -179,6 +179,10 @@ internal sealed class EcsClient : IDisposable
             new(ArtifactsBucketVariable, settings.ArtifactsBucket),
             new(ArtifactsPrefixVariable, ArtifactsPrefix(run.JobId, run.Attempt)),
         };
+        if (run.CorrelationId is { } correlationId)
+        {
+            ours.Add(new(TaskEnvironment.CorrelationId, correlationId.ToString("N")));
+        }
 
         // Sorted, so a redelivered launch sends the same parameters with the same client token
         // (ECS answers ConflictException otherwise); the platform's own variables win. Prefixed, so

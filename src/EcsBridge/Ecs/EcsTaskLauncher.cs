@@ -45,7 +45,8 @@ internal sealed partial class EcsTaskLauncher(EcsClient ecs, TimeProvider clock,
             launch.Spec.Command,
             launch.Spec.Env,
             limits.Cpu.ToString(CultureInfo.InvariantCulture),
-            limits.MemoryMiB.ToString(CultureInfo.InvariantCulture));
+            limits.MemoryMiB.ToString(CultureInfo.InvariantCulture),
+            launch.CorrelationId);
         var result = await ecs.RunTaskAsync(run, cancellationToken).ConfigureAwait(false);
         if (!result.Launched)
         {

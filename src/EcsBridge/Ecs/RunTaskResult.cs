@@ -17,7 +17,8 @@ internal sealed record TaskRun(
     IReadOnlyList<string> Command,
     IReadOnlyDictionary<string, string> Environment,
     string Cpu,
-    string Memory);
+    string Memory,
+    Guid? CorrelationId = null);
 
 /// <summary>A task as DescribeTasks reports it, reduced to what reconciliation needs.</summary>
 internal sealed record EcsTaskStatus(

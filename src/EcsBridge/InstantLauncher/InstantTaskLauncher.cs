@@ -29,6 +29,7 @@ internal sealed class InstantTaskLauncher(TaskEventIntake intake, TimeProvider c
         var task = new LocalTask(launch.JobId, launch.Attempt, LocalTaskEvents.NewTaskArn(), workDirectory: string.Empty)
         {
             StartedAt = startedAt,
+            CorrelationId = launch.CorrelationId,
         };
         var key = (launch.JobId, launch.Attempt);
         if (HoldFor(launch.Spec.Command) is { } hold)

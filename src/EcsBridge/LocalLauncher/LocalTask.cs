@@ -10,6 +10,9 @@ internal sealed class LocalTask(Guid jobId, int attempt, string taskArn, string 
     public int Attempt { get; } = attempt;
     public string TaskArn { get; } = taskArn;
     public string WorkDirectory { get; } = workDirectory;
+
+    /// <summary>The job's correlation id, which its task events carry back as ECS's would.</summary>
+    public Guid? CorrelationId { get; init; }
     public Process? Process { get; set; }
     public DateTimeOffset? StartedAt { get; set; }
 

@@ -42,12 +42,18 @@ internal static class LocalTaskEvents
     private static EcsTaskStateChange Change(DateTimeOffset at, EcsTaskDetail detail) =>
         new(EcsTaskStateChange.TaskStateChangeType, EcsTaskStateChange.EcsSource, at, detail);
 
-    private static EcsOverrides Overrides(LocalTask task) => new(
-    [
-        new EcsContainerOverride(TaskEnvironment.JobContainerName, Command: null, Environment:
+    private static EcsOverrides Overrides(LocalTask task)
+    {
+        List<EcsKeyValue> environment =
         [
-            new EcsKeyValue(TaskEnvironment.JobId, task.JobId.ToString()),
-            new EcsKeyValue(TaskEnvironment.Attempt, task.Attempt.ToString(CultureInfo.InvariantCulture)),
-        ]),
-    ]);
+            new(TaskEnvironment.JobId, task.JobId.ToString()),
+            new(TaskEnvironment.Attempt, task.Attempt.ToString(CultureInfo.InvariantCulture)),
+        ];
+        if (task.CorrelationId is { } correlationId)
+        {
+            environment.Add(new(TaskEnvironment.CorrelationId, correlationId.ToString("N")));
+        }
+
+        return new([new EcsContainerOverride(TaskEnvironment.JobContainerName, Command: null, environment)]);
+    }
 }

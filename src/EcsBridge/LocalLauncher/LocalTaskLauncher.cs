@@ -38,7 +38,7 @@ internal sealed partial class LocalTaskLauncher(
         }
 
         var workDirectory = Path.Combine(settings.WorkRoot, $"{launch.JobId:N}-{launch.Attempt}");
-        var task = new LocalTask(launch.JobId, launch.Attempt, LocalTaskEvents.NewTaskArn(), workDirectory);
+        var task = new LocalTask(launch.JobId, launch.Attempt, LocalTaskEvents.NewTaskArn(), workDirectory) { CorrelationId = launch.CorrelationId };
         if (!tasks.TryAdd((launch.JobId, launch.Attempt), task))
         {
             LogDuplicateLaunch(launch.JobId, launch.Attempt);
@@ -161,6 +161,11 @@ internal sealed partial class LocalTaskLauncher(
         startInfo.Environment[TaskEnvironment.Attempt] = launch.Attempt.ToString(CultureInfo.InvariantCulture);
         startInfo.Environment[TaskEnvironment.StopGraceSeconds] = ((int)settings.StopGrace.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         startInfo.Environment[TaskEnvironment.ExitWithParent] = "1";
+        startInfo.Environment.Remove(TaskEnvironment.CorrelationId);
+        if (launch.CorrelationId is { } correlationId)
+        {
+            startInfo.Environment[TaskEnvironment.CorrelationId] = correlationId.ToString("N");
+        }
         foreach (var (name, value) in sandboxed?.AgentVariables() ?? [])
         {
             startInfo.Environment[name] = value;

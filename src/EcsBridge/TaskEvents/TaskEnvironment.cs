@@ -7,6 +7,9 @@ internal static class TaskEnvironment
     public const string Attempt = "EP_ATTEMPT";
     public const string StopGraceSeconds = "EP_STOP_GRACE_SECONDS";
 
+    /// <summary>The job's correlation id: its task's events return in the job's conversation, and the Agent logs it.</summary>
+    public const string CorrelationId = "EP_CORRELATION_ID";
+
     /// <summary>Set by the local launcher only: its tasks are child processes that must not outlive it.</summary>
     public const string ExitWithParent = "EP_EXIT_WITH_PARENT";
 

@@ -35,7 +35,11 @@ internal sealed partial class TaskEventIntake(IBus bus, ILogger<TaskEventIntake>
             return TaskEventOutcome.Ignored;
         }
 
-        await bus.Publish(translation.Message!, translation.Message!.GetType(), cancellationToken).ConfigureAwait(false);
+        await bus.Publish(
+            translation.Message!,
+            translation.Message!.GetType(),
+            context => context.ConversationId = translation.CorrelationId ?? context.ConversationId,
+            cancellationToken).ConfigureAwait(false);
 
         // Recorded only once published, so an event whose publish failed is taken again when
         // redelivered. A stopped task reports nothing newer that matters: its entry goes, which

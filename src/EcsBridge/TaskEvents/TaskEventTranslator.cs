@@ -48,10 +48,11 @@ internal static class TaskEventTranslator
         }
 
         var at = change.Time ?? DateTimeOffset.UtcNow;
+        var correlationId = ReadCorrelationId(detail);
         return detail.LastStatus switch
         {
             "RUNNING" => TaskEventTranslation.Translated(
-                taskArn, detail.Version, new TaskStarted(jobId, attempt, taskArn, detail.StartedAt ?? at)),
+                taskArn, detail.Version, new TaskStarted(jobId, attempt, taskArn, detail.StartedAt ?? at), correlationId),
             "STOPPED" => TaskEventTranslation.Translated(
                 taskArn,
                 detail.Version,
@@ -65,7 +66,8 @@ internal static class TaskEventTranslator
                     detail.StoppedAt ?? at)
                 {
                     ContainerReason = JobContainer(detail)?.Reason,
-                }),
+                },
+                correlationId),
             _ => TaskEventTranslation.Ignored($"Task {taskArn} is {detail.LastStatus}: progress only."),
         };
     }
@@ -74,15 +76,19 @@ internal static class TaskEventTranslator
     private static EcsContainer? JobContainer(EcsTaskDetail detail) =>
         detail.Containers?.FirstOrDefault(c => c.Name == TaskEnvironment.JobContainerName) ?? detail.Containers?.FirstOrDefault();
 
-    private static int? ReadAttempt(EcsTaskDetail detail)
-    {
-        var value = detail.Overrides?.ContainerOverrides?
-            .SelectMany(o => o.Environment ?? [])
-            .FirstOrDefault(e => e.Name == TaskEnvironment.Attempt)?.Value;
-        return int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var attempt) && attempt > 0
+    private static int? ReadAttempt(EcsTaskDetail detail) =>
+        int.TryParse(Override(detail, TaskEnvironment.Attempt), NumberStyles.Integer, CultureInfo.InvariantCulture, out var attempt) && attempt > 0
             ? attempt
             : null;
-    }
+
+    /// <summary>Absent from tasks launched before the platform set it: their events start a conversation of their own.</summary>
+    private static Guid? ReadCorrelationId(EcsTaskDetail detail) =>
+        Guid.TryParse(Override(detail, TaskEnvironment.CorrelationId), out var correlationId) ? correlationId : null;
+
+    private static string? Override(EcsTaskDetail detail, string name) =>
+        detail.Overrides?.ContainerOverrides?
+            .SelectMany(o => o.Environment ?? [])
+            .FirstOrDefault(e => e.Name == name)?.Value;
 }
 
 internal enum TaskEventOutcome
@@ -92,10 +98,11 @@ internal enum TaskEventOutcome
     Malformed,
 }
 
-internal sealed record TaskEventTranslation(TaskEventOutcome Outcome, string? TaskArn, long Version, object? Message, string? Reason)
+/// <summary>What a raw event means; <c>CorrelationId</c> is the job's, from the task's overrides, for the message to travel in the job's conversation.</summary>
+internal sealed record TaskEventTranslation(TaskEventOutcome Outcome, string? TaskArn, long Version, object? Message, string? Reason, Guid? CorrelationId = null)
 {
-    public static TaskEventTranslation Translated(string taskArn, long version, object message) =>
-        new(TaskEventOutcome.Translated, taskArn, version, message, null);
+    public static TaskEventTranslation Translated(string taskArn, long version, object message, Guid? correlationId) =>
+        new(TaskEventOutcome.Translated, taskArn, version, message, null, correlationId);
 
     public static TaskEventTranslation Ignored(string reason) => new(TaskEventOutcome.Ignored, null, 0, null, reason);
 

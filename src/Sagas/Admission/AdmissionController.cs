@@ -1,4 +1,5 @@
 using EventPlatform.Contracts.Jobs;
+using EventPlatform.Sagas.Jobs;
 using Marten;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
@@ -58,8 +59,9 @@ internal sealed partial class AdmissionController(
         var schema = store.Options.DatabaseSchemaName;
         var queue = AdmissionTables.Name(schema, AdmissionTables.Queue);
         var slots = AdmissionTables.Name(schema, AdmissionTables.Slots);
+        var events = $"{store.Options.Events.DatabaseSchemaName}.mt_events";
 
-        List<JobAdmitted> admitted = [];
+        List<Admission> admitted = [];
         await using (var connection = (NpgsqlConnection)store.Storage.Database.CreateConnection())
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -72,16 +74,16 @@ internal sealed partial class AdmissionController(
             var free = settings.MaxRunning - await CountAsync(connection, transaction, $"select count(*)::int from {slots}", cancellationToken).ConfigureAwait(false);
             if (free > 0)
             {
-                admitted.AddRange(await PickAsync(connection, transaction, queue, slots, free, cancellationToken).ConfigureAwait(false));
+                admitted.AddRange(await PickAsync(connection, transaction, queue, slots, events, free, cancellationToken).ConfigureAwait(false));
             }
 
-            admitted.AddRange(await OverdueAsync(connection, transaction, slots, cancellationToken).ConfigureAwait(false));
+            admitted.AddRange(await OverdueAsync(connection, transaction, slots, events, cancellationToken).ConfigureAwait(false));
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var admission in admitted)
+        foreach (var (admission, conversation) in admitted)
         {
-            await bus.Publish(admission, cancellationToken).ConfigureAwait(false);
+            await bus.Publish(admission, context => context.ConversationId = conversation ?? context.ConversationId, cancellationToken).ConfigureAwait(false);
         }
 
         if (admitted.Count > 0)
@@ -89,7 +91,7 @@ internal sealed partial class AdmissionController(
             LogAdmitted(admitted.Count);
         }
 
-        return admitted;
+        return [.. admitted.Select(a => a.Message)];
     }
 
     private static async Task<bool> TryLockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
@@ -110,8 +112,8 @@ internal sealed partial class AdmissionController(
     /// equals, the user who would hold the fewest slots first, so users take turns; then FIFO.
     /// A user's jobs beyond that user's cap are not candidates at all.
     /// </summary>
-    private async Task<List<JobAdmitted>> PickAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string queue, string slots, int free, CancellationToken cancellationToken)
+    private async Task<List<Admission>> PickAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string queue, string slots, string events, int free, CancellationToken cancellationToken)
     {
         var sql = $"""
             with running as (
@@ -141,7 +143,7 @@ internal sealed partial class AdmissionController(
             ), dequeued as (
               delete from {queue} q using chosen where q.job_id = chosen.job_id
             )
-            select job_id, attempt from slotted
+            select {JobConversation("slotted", events)}
             """;
         await using var command = new NpgsqlCommand(sql, connection, transaction);
         command.Parameters.AddWithValue("cap_users", settings.UserLimits.Keys.ToArray());
@@ -152,28 +154,43 @@ internal sealed partial class AdmissionController(
         return await ReadAdmissionsAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<List<JobAdmitted>> OverdueAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string slots, CancellationToken cancellationToken)
+    private async Task<List<Admission>> OverdueAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string slots, string events, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            $"update {slots} set admitted_at = now() where not acknowledged and admitted_at < now() - @overdue returning job_id, attempt",
+            $"""
+            with overdue as (
+              update {slots} set admitted_at = now() where not acknowledged and admitted_at < now() - @overdue returning job_id, attempt
+            )
+            select {JobConversation("overdue", events)}
+            """,
             connection,
             transaction);
         command.Parameters.AddWithValue("overdue", settings.RedeliverAfter);
         return await ReadAdmissionsAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<List<JobAdmitted>> ReadAdmissionsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    /// <summary>
+    /// The admitted jobs with their correlation id, which every event of a job's stream carries: the
+    /// first event's, so that the admission travels in the job's conversation.
+    /// </summary>
+    private static string JobConversation(string admitted, string events) =>
+        $"a.job_id, a.attempt, e.correlation_id from {admitted} a left join {events} e on e.stream_id = a.job_id and e.version = 1";
+
+    private static async Task<List<Admission>> ReadAdmissionsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
-        List<JobAdmitted> admissions = [];
+        List<Admission> admissions = [];
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            admissions.Add(new JobAdmitted(reader.GetGuid(0), reader.GetInt32(1)));
+            var conversation = reader.IsDBNull(2) ? null : JobState.ConversationOf(reader.GetString(2));
+            admissions.Add(new Admission(new JobAdmitted(reader.GetGuid(0), reader.GetInt32(1)), conversation));
         }
 
         return admissions;
     }
+
+    private readonly record struct Admission(JobAdmitted Message, Guid? Conversation);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Admitted {Count} jobs")]
     private partial void LogAdmitted(int count);

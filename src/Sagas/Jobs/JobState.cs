@@ -22,6 +22,9 @@ public sealed class JobState : SagaStateMachineInstance, IEventSourcedSaga
 
     public string? EventCorrelationId { get; set; }
 
+    /// <summary>The job's correlation id (<see cref="EventCorrelationId"/>) as the bus carries it: the conversation its submission started.</summary>
+    public static Guid? ConversationOf(string? eventCorrelationId) => Guid.TryParse(eventCorrelationId, out var id) ? id : null;
+
     public string UserId { get; set; } = string.Empty;
 
     public JobSpec? Spec { get; set; }

@@ -180,7 +180,7 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
 
     private static bool HasAttemptsLeft(JobState job) => job.Attempt < job.Spec!.MaxAttempts;
 
-    private static LaunchTask Launch(JobState job) => new(job.CorrelationId, job.Attempt, job.Spec!);
+    private static LaunchTask Launch(JobState job) => new(job.CorrelationId, job.Attempt, job.Spec!) { CorrelationId = JobState.ConversationOf(job.EventCorrelationId) };
 
     private TaskVerdictKind Verdict(BehaviorContext<JobState, TaskStopped> context) =>
         TaskVerdict.Of(context.Message, context.Saga.Spec!, settings).Kind;

@@ -51,12 +51,15 @@ internal sealed partial class TaskReconciler(
         await using var session = store.QuerySession();
         var running = await session.Query<JobState>()
             .Where(x => (x.CurrentState == "Running" || x.CurrentState == "Cancelling") && x.TaskId != null)
-            .Select(x => new { x.CorrelationId, x.Attempt, x.TaskId })
+            .Select(x => new { x.CorrelationId, x.Attempt, x.TaskId, x.EventCorrelationId })
             .ToListAsync(cancellationToken)
             .ConfigureAwait(false);
         foreach (var job in running)
         {
-            await bus.Publish(new ReconcileTask(job.CorrelationId, job.Attempt, job.TaskId!), cancellationToken).ConfigureAwait(false);
+            await bus.Publish(
+                new ReconcileTask(job.CorrelationId, job.Attempt, job.TaskId!),
+                context => context.ConversationId = JobState.ConversationOf(job.EventCorrelationId) ?? context.ConversationId,
+                cancellationToken).ConfigureAwait(false);
         }
 
         LogPass(running.Count);

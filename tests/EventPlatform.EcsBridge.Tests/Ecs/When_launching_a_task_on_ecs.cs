@@ -27,6 +27,18 @@ public class When_launching_a_task_on_ecs : EcsScenarioFixture
     }
 
     [Test]
+    public async Task Should_hand_the_task_the_jobs_correlation_id_so_its_events_and_logs_carry_it()
+    {
+        var correlationId = Guid.Parse("0196f0a2-0000-7000-8000-00000000c0de");
+
+        await Scenario.Launcher.LaunchAsync(EcsScenario.Launch(JobId) with { CorrelationId = correlationId }, CancellationToken.None);
+
+        var environment = Scenario.Server.Requests.Single().Json.GetProperty("overrides").GetProperty("containerOverrides")[0].GetProperty("environment")
+            .EnumerateArray().ToDictionary(e => e.GetProperty("name").GetString()!, e => e.GetProperty("value").GetString());
+        Assert.That(environment["EP_CORRELATION_ID"], Is.EqualTo("0196f0a200007000800000000000c0de"));
+    }
+
+    [Test]
     public async Task Should_run_the_agent_task_definition_on_fargate_in_private_subnets()
     {
         await Scenario.Launcher.LaunchAsync(EcsScenario.Launch(JobId, attempt: 2), CancellationToken.None);

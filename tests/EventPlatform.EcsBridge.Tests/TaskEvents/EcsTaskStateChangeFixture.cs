@@ -50,6 +50,7 @@ internal sealed record EcsTaskStateChangeFixture
     public string? ContainerReason { get; init; }
     public string StartedBy { get; init; } = DefaultJobId.ToString();
     public string? Attempt { get; init; } = "2";
+    public string? CorrelationId { get; init; }
     public bool HasStarted { get; init; } = true;
     public string? StopCode { get; init; }
     public string? StoppedReason { get; init; }
@@ -63,6 +64,7 @@ internal sealed record EcsTaskStateChangeFixture
         var containerReason = ContainerReason is null ? string.Empty : Field("reason", ContainerReason);
         var startedAt = HasStarted ? Field("startedAt", Iso(StartedAt)) : string.Empty;
         var attempt = Attempt is null ? string.Empty : $$""", { "name": "EP_ATTEMPT", "value": "{{Attempt}}" }""";
+        attempt += CorrelationId is null ? string.Empty : $$""", { "name": "EP_CORRELATION_ID", "value": "{{CorrelationId}}" }""";
         var stopped = StopCode is not null;
         var stopCode = stopped ? Field("stopCode", StopCode) : string.Empty;
         var stoppedAt = stopped ? Field("stoppedAt", Iso(StoppedAt)) : string.Empty;

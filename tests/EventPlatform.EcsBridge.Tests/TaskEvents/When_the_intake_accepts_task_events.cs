@@ -29,6 +29,17 @@ public class When_the_intake_accepts_task_events
     }
 
     [Test]
+    public async Task Should_publish_in_the_jobs_conversation_when_the_task_carries_its_correlation_id()
+    {
+        await using var intake = await IntakeHarness.StartAsync();
+
+        await intake.AcceptAsync(EcsTaskStateChangeFixture.Running with { CorrelationId = "0196f0a200007000800000000000c0de" });
+
+        var published = intake.Harness.Published.Select<TaskStarted>().Single();
+        Assert.That(published.Context.ConversationId, Is.EqualTo(Guid.Parse("0196f0a2-0000-7000-8000-00000000c0de")));
+    }
+
+    [Test]
     public async Task Should_drop_the_same_version_delivered_again()
     {
         await using var intake = await IntakeHarness.StartAsync();

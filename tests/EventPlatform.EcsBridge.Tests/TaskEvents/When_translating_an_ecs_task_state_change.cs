@@ -21,6 +21,19 @@ public class When_translating_an_ecs_task_state_change
             Reason: null)));
     }
 
+    [Test]
+    public void Should_read_the_jobs_correlation_id_from_the_task_overrides_for_the_message_to_travel_in_the_jobs_conversation()
+    {
+        var running = TaskEventTranslator.Translate((EcsTaskStateChangeFixture.Running with { CorrelationId = "0196f0a200007000800000000000c0de" }).ToJson());
+        var stopped = TaskEventTranslator.Translate((EcsTaskStateChangeFixture.ExitedWith(0) with { CorrelationId = "0196f0a200007000800000000000c0de" }).ToJson());
+        var before = TaskEventTranslator.Translate(EcsTaskStateChangeFixture.Running.ToJson());
+
+        Assert.That(running.CorrelationId, Is.EqualTo(Guid.Parse("0196f0a2-0000-7000-8000-00000000c0de")));
+        Assert.That(stopped.CorrelationId, Is.EqualTo(Guid.Parse("0196f0a2-0000-7000-8000-00000000c0de")));
+        Assert.That(before.CorrelationId, Is.Null, "a task launched without one");
+        Assert.That(before.Outcome, Is.EqualTo(TaskEventOutcome.Translated));
+    }
+
     [TestCase(0)]
     [TestCase(137)]
     public void Should_turn_an_exited_essential_container_into_task_stopped_with_its_exit_code(int exitCode)

@@ -42,6 +42,20 @@ public class When_attempt_1_is_admitted : JobLifecycleSpecification
     }
 
     [Test]
+    public async Task Should_give_the_task_the_jobs_correlation_id_not_the_admissions_conversation()
+    {
+        Assert.That(await ConsumedBySaga<JobAdmitted>(), Is.True);
+        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId));
+
+        var submission = Harness.Consumed.Select<JobSubmitted>().Single().Context.ConversationId;
+        var admission = Harness.Consumed.Select<JobAdmitted>().Single().Context.ConversationId;
+        Assert.That(submission, Is.Not.Null);
+        Assert.That(admission, Is.Not.EqualTo(submission), "the admission was published on its own");
+        Assert.That(PublishedSoFar<LaunchTask>().Single().CorrelationId, Is.EqualTo(submission));
+        Assert.That(Job.EventCorrelationId, Is.EqualTo(submission!.Value.ToString("N")), "the id on every event of the stream");
+    }
+
+    [Test]
     public async Task Should_set_the_start_deadline_of_attempt_1()
     {
         Assert.That(await ConsumedBySaga<JobAdmitted>(), Is.True);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using EventPlatform.Api.Auth;
 using EventPlatform.Api.Jobs.Reading;
 using EventPlatform.Contracts.Jobs;
+using EventPlatform.Projections;
 using EventPlatform.Projections.JobStatus;
 using Marten;
 using MassTransit;
@@ -50,7 +51,11 @@ internal static class CancelJobEndpoint
 
         if (view.State != JobPhase.Cancelled)
         {
-            await bus.Publish(new CancelJob(jobId, caller.UserId, reason), cancellationToken).ConfigureAwait(false);
+            var conversation = await JobCorrelation.FindAsync(session, jobId, cancellationToken).ConfigureAwait(false);
+            await bus.Publish(
+                new CancelJob(jobId, caller.UserId, reason),
+                context => context.ConversationId = conversation ?? context.ConversationId,
+                cancellationToken).ConfigureAwait(false);
         }
 
         var statusUrl = $"/jobs/{jobId}";
