@@ -44,13 +44,23 @@ internal static class JobLogScopeFilterRegistration
 
 internal static class JobIdReaders
 {
-    private static readonly ConcurrentDictionary<Type, Delegate> Readers = new();
+    private static readonly ConcurrentDictionary<Type, Func<object, Guid?>> Readers = new();
 
-    public static Func<T, Guid?> For<T>() => (Func<T, Guid?>)Readers.GetOrAdd(typeof(T), static type =>
+    public static Func<T, Guid?> For<T>()
+        where T : class
+    {
+        var read = ReaderFor(typeof(T));
+        return message => read(message);
+    }
+
+    /// <summary>The job a message is about when its type is known only at run time (a dead letter redriven).</summary>
+    public static Guid? Of(object message) => ReaderFor(message.GetType())(message);
+
+    private static Func<object, Guid?> ReaderFor(Type type) => Readers.GetOrAdd(type, static type =>
     {
         var property = type.GetProperty("JobId", BindingFlags.Public | BindingFlags.Instance);
         return property?.PropertyType == typeof(Guid)
-            ? new Func<T, Guid?>(message => (Guid)property.GetValue(message)!)
-            : new Func<T, Guid?>(_ => null);
+            ? message => (Guid)property.GetValue(message)!
+            : _ => null;
     });
 }

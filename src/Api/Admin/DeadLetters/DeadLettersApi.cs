@@ -1,4 +1,6 @@
 using EventPlatform.Api.Auth;
+using EventPlatform.Api.Hosting;
+using EventPlatform.Projections;
 using EventPlatform.Sagas.Scheduling;
 using Marten;
 using MassTransit;
@@ -75,7 +77,12 @@ internal static class DeadLettersApi
 
         var (message, type) = ContractMessageJson.Deserialize(reader.GetString(1), reader.GetString(2));
         var letter = Read(reader);
-        await bus.Publish(message, type, cancellationToken).ConfigureAwait(false);
+        await using var session = store.QuerySession();
+        var conversation = JobIdReaders.Of(message) is { } jobId
+            ? await JobCorrelation.FindAsync(session, jobId, cancellationToken).ConfigureAwait(false)
+            : null;
+        await bus.Publish(message, type, context => context.ConversationId = conversation ?? context.ConversationId, cancellationToken)
+            .ConfigureAwait(false);
         return TypedResults.Accepted($"/admin/dead-letters/{id}", letter);
     }
 }

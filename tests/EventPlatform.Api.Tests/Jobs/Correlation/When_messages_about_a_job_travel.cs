@@ -1,10 +1,13 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json;
+using EventPlatform.Api.Admin.DeadLetters;
 using EventPlatform.Api.Tests.Hosting;
 using EventPlatform.Contracts.Jobs;
 using EventPlatform.Contracts.Tasks;
+using EventPlatform.Sagas.Scheduling;
 using EventPlatform.Testing;
+using Marten;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -38,6 +41,34 @@ public sealed class When_messages_about_a_job_travel : ApiHost
         var jobId = await SubmitAsync(bob, new { command = new[] { "true" } });
         await StateAsync(bob, jobId, "Queued");
         using var cancel = await bob.PostAsync(new Uri($"/jobs/{jobId}/cancel", UriKind.Relative), content: null);
+        await StateAsync(bob, jobId, "Cancelled");
+
+        var correlationId = await CorrelationIdOfEventsAsync(bob, jobId);
+        await AssertConsumedInAsync(jobId, correlationId, typeof(JobSubmitted), typeof(CancelJob));
+    }
+
+    [Test]
+    public async Task Should_carry_it_into_a_dead_letter_an_admin_redrives()
+    {
+        using var bob = ClientFor(BobKey);
+        var jobId = await SubmitAsync(bob, new { command = new[] { "true" } });
+        await StateAsync(bob, jobId, "Queued");
+        var letterId = Guid.CreateVersion7();
+        var store = Services.GetRequiredService<IDocumentStore>();
+        await using (var session = store.LightweightSession())
+        {
+            var cancel = new CancelJob(jobId, "bob", "dead-lettered once");
+            session.QueueSqlCommand(
+                $"insert into {DeadLetterTable.QualifiedName(store)} (id, message_type, body, consumer, exception, failed_at) values (?, ?, ?::jsonb, 'test', 'test', now())",
+                letterId,
+                ContractMessageJson.TypeName(cancel),
+                ContractMessageJson.Serialize(cancel));
+            await session.SaveChangesAsync();
+        }
+
+        using var admin = ClientFor(AdminKey);
+        using var redrive = await admin.PostAsync(new Uri($"/admin/dead-letters/{letterId}/redrive", UriKind.Relative), content: null);
+        Assert.That(redrive.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.Accepted));
         await StateAsync(bob, jobId, "Cancelled");
 
         var correlationId = await CorrelationIdOfEventsAsync(bob, jobId);
