@@ -61,7 +61,7 @@ internal sealed partial class AdmissionController(
         var slots = AdmissionTables.Name(schema, AdmissionTables.Slots);
         var events = $"{store.Options.Events.DatabaseSchemaName}.mt_events";
 
-        List<Admission> admitted = [];
+        List<AdmittedJob> admitted = [];
         await using (var connection = (NpgsqlConnection)store.Storage.Database.CreateConnection())
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -112,7 +112,7 @@ internal sealed partial class AdmissionController(
     /// equals, the user who would hold the fewest slots first, so users take turns; then FIFO.
     /// A user's jobs beyond that user's cap are not candidates at all.
     /// </summary>
-    private async Task<List<Admission>> PickAsync(
+    private async Task<List<AdmittedJob>> PickAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string queue, string slots, string events, int free, CancellationToken cancellationToken)
     {
         var sql = $"""
@@ -154,7 +154,7 @@ internal sealed partial class AdmissionController(
         return await ReadAdmissionsAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<List<Admission>> OverdueAsync(
+    private async Task<List<AdmittedJob>> OverdueAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string slots, string events, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
@@ -172,25 +172,26 @@ internal sealed partial class AdmissionController(
 
     /// <summary>
     /// The admitted jobs with their correlation id, which every event of a job's stream carries: the
-    /// first event's, so that the admission travels in the job's conversation.
+    /// first event's (as JobCorrelation reads it for one job), so that the admission travels in the
+    /// job's conversation.
     /// </summary>
     private static string JobConversation(string admitted, string events) =>
         $"a.job_id, a.attempt, e.correlation_id from {admitted} a left join {events} e on e.stream_id = a.job_id and e.version = 1";
 
-    private static async Task<List<Admission>> ReadAdmissionsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    private static async Task<List<AdmittedJob>> ReadAdmissionsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
-        List<Admission> admissions = [];
+        List<AdmittedJob> admissions = [];
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var conversation = reader.IsDBNull(2) ? null : JobState.ConversationOf(reader.GetString(2));
-            admissions.Add(new Admission(new JobAdmitted(reader.GetGuid(0), reader.GetInt32(1)), conversation));
+            admissions.Add(new AdmittedJob(new JobAdmitted(reader.GetGuid(0), reader.GetInt32(1)), conversation));
         }
 
         return admissions;
     }
 
-    private readonly record struct Admission(JobAdmitted Message, Guid? Conversation);
+    private readonly record struct AdmittedJob(JobAdmitted Message, Guid? Conversation);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Admitted {Count} jobs")]
     private partial void LogAdmitted(int count);
