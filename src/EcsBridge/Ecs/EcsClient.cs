@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Serialization.Metadata;
+using EventPlatform.EcsBridge.Artifacts;
 using EventPlatform.EcsBridge.Aws;
 using EventPlatform.EcsBridge.TaskEvents;
 using Microsoft.Extensions.Logging;
@@ -18,8 +19,6 @@ internal sealed class EcsClient : IDisposable
     public const string TargetPrefix = "AmazonEC2ContainerServiceV20141113.";
     public const string JobIdTag = "eventplatform:job-id";
     public const string AttemptTag = "eventplatform:attempt";
-    public const string ArtifactsBucketVariable = "EP_ARTIFACTS_BUCKET";
-    public const string ArtifactsPrefixVariable = "EP_ARTIFACTS_PREFIX";
 
     /// <summary>StopTask refuses a longer reason.</summary>
     public const int MaxStopReasonLength = 255;
@@ -176,8 +175,8 @@ internal sealed class EcsClient : IDisposable
             new(TaskEnvironment.JobId, jobId),
             new(TaskEnvironment.Attempt, attempt),
             new(TaskEnvironment.StopGraceSeconds, ((int)settings.StopGrace.TotalSeconds).ToString(CultureInfo.InvariantCulture)),
-            new(ArtifactsBucketVariable, settings.ArtifactsBucket),
-            new(ArtifactsPrefixVariable, ArtifactsPrefix(run.JobId, run.Attempt)),
+            new(TaskEnvironment.ArtifactsBucket, settings.ArtifactsBucket),
+            new(TaskEnvironment.ArtifactsPrefix, ArtifactLayout.AttemptPrefix(settings.ArtifactsPrefix, run.JobId, run.Attempt)),
         };
         if (run.CorrelationId is { } correlationId)
         {
@@ -208,14 +207,6 @@ internal sealed class EcsClient : IDisposable
                 run.Cpu,
                 run.Memory),
             Tags: [new Tag(JobIdTag, jobId), new Tag(AttemptTag, attempt)]);
-    }
-
-    internal string ArtifactsPrefix(Guid jobId, int attempt)
-    {
-        var root = settings.ArtifactsPrefix.Length == 0 || settings.ArtifactsPrefix.EndsWith('/')
-            ? settings.ArtifactsPrefix
-            : settings.ArtifactsPrefix + "/";
-        return string.Create(CultureInfo.InvariantCulture, $"{root}jobs/{jobId}/attempt-{attempt}/");
     }
 
     private static EcsTaskStatus ToStatus(EcsTask task)
