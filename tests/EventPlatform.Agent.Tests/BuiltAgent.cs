@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace EventPlatform.Agent.Tests;
 
@@ -30,16 +31,57 @@ internal static class BuiltAgent
         return startInfo;
     }
 
-    /// <summary>Runs the agent to its end (a minute at most) and reads its log; it must write nothing to stderr.</summary>
-    public static async Task<(int ExitCode, IReadOnlyList<AgentLine> Lines, int Pid)> RunAsync(ProcessStartInfo startInfo)
+    /// <summary>Runs the agent to its end (a minute at most, or <paramref name="patience"/>) and reads its log; it must write nothing to stderr.</summary>
+    public static async Task<(int ExitCode, IReadOnlyList<AgentLine> Lines, int Pid)> RunAsync(ProcessStartInfo startInfo, TimeSpan? patience = null)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(patience ?? TimeSpan.FromSeconds(60));
         using var agent = Process.Start(startInfo)!;
         var output = agent.StandardOutput.ReadToEndAsync(timeout.Token);
         var error = agent.StandardError.ReadToEndAsync(timeout.Token);
         await agent.WaitForExitAsync(timeout.Token);
         Assert.That(await error, Is.Empty);
         return (agent.ExitCode, AgentLine.Parse(await output), agent.Id);
+    }
+
+    /// <summary>
+    /// Runs the agent until its command prints <c>ready</c> (relayed only once the agent listens for
+    /// SIGTERM), sends it SIGTERM, and reads its log to the end; it must write nothing to stderr.
+    /// </summary>
+    public static async Task<(int ExitCode, IReadOnlyList<AgentLine> Lines)> TerminateWhenReadyAsync(ProcessStartInfo startInfo, TimeSpan patience)
+    {
+        using var timeout = new CancellationTokenSource(patience);
+        using var agent = Process.Start(startInfo)!;
+        try
+        {
+            var stderr = agent.StandardError.ReadToEndAsync(timeout.Token);
+            var output = new StringWriter();
+            while (await agent.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+            {
+                await output.WriteLineAsync(line);
+                if (AgentLine.Parse(line) is [{ Stream: "stdout", Message: "ready" }])
+                {
+                    break;
+                }
+            }
+
+            using (var kill = Process.Start("kill", ["-TERM", agent.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync(timeout.Token);
+                Assert.That(kill.ExitCode, Is.Zero, "kill -TERM failed");
+            }
+
+            await output.WriteAsync(await agent.StandardOutput.ReadToEndAsync(timeout.Token));
+            await agent.WaitForExitAsync(timeout.Token);
+            Assert.That(await stderr, Is.Empty);
+            return (agent.ExitCode, AgentLine.Parse(output.ToString()));
+        }
+        finally
+        {
+            if (!agent.HasExited)
+            {
+                agent.Kill(entireProcessTree: true);
+            }
+        }
     }
 
     /// <summary>Nothing of the test runner's environment, as a launcher gives its Agent: only a PATH and a HOME.</summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 
 namespace EventPlatform.Agent.Tests;
 
@@ -52,43 +51,6 @@ public class When_the_agent_process_receives_sigterm
         startInfo.Environment[AgentContext.AttemptVariable] = "2";
         startInfo.Environment[AgentContext.StopGraceVariable] = "2";
 
-        using var timeout = new CancellationTokenSource(Patience);
-        using var agent = Process.Start(startInfo)!;
-        try
-        {
-            var stderr = agent.StandardError.ReadToEndAsync(timeout.Token);
-            var output = new StringWriter();
-
-            // The command's first line is relayed only once the agent listens for SIGTERM.
-            while (await agent.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-            {
-                await output.WriteLineAsync(line);
-                if (AgentLine.Parse(line) is [{ Stream: "stdout", Message: "ready" }])
-                {
-                    break;
-                }
-            }
-
-            await SendSigtermAsync(agent.Id, timeout.Token);
-            await output.WriteAsync(await agent.StandardOutput.ReadToEndAsync(timeout.Token));
-            await agent.WaitForExitAsync(timeout.Token);
-
-            Assert.That(await stderr, Is.Empty);
-            return (agent.ExitCode, AgentLine.Parse(output.ToString()));
-        }
-        finally
-        {
-            if (!agent.HasExited)
-            {
-                agent.Kill(entireProcessTree: true);
-            }
-        }
-    }
-
-    private static async Task SendSigtermAsync(int pid, CancellationToken cancellationToken)
-    {
-        using var kill = Process.Start("kill", ["-TERM", pid.ToString(CultureInfo.InvariantCulture)]);
-        await kill.WaitForExitAsync(cancellationToken);
-        Assert.That(kill.ExitCode, Is.Zero, "kill -TERM failed");
+        return await BuiltAgent.TerminateWhenReadyAsync(startInfo, Patience);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -94,34 +93,12 @@ public class When_the_agent_runs_a_command_in_the_sandbox
             startInfo.Environment[name] = value;
         }
 
-        using var timeout = new CancellationTokenSource(Patience);
-        using var agent = Process.Start(startInfo)!;
-        try
+        if (stopOnReady)
         {
-            var stderr = agent.StandardError.ReadToEndAsync(timeout.Token);
-            var output = new StringWriter();
-            while (stopOnReady && await agent.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-            {
-                await output.WriteLineAsync(line);
-                if (AgentLine.Parse(line) is [{ Stream: "stdout", Message: "ready" }])
-                {
-                    using var kill = Process.Start("kill", ["-TERM", agent.Id.ToString(CultureInfo.InvariantCulture)]);
-                    await kill.WaitForExitAsync(timeout.Token);
-                    break;
-                }
-            }
+            return await BuiltAgent.TerminateWhenReadyAsync(startInfo, Patience);
+        }
 
-            await output.WriteAsync(await agent.StandardOutput.ReadToEndAsync(timeout.Token));
-            await agent.WaitForExitAsync(timeout.Token);
-            Assert.That(await stderr, Is.Empty);
-            return (agent.ExitCode, AgentLine.Parse(output.ToString()));
-        }
-        finally
-        {
-            if (!agent.HasExited)
-            {
-                agent.Kill(entireProcessTree: true);
-            }
-        }
+        var (exitCode, lines, _) = await BuiltAgent.RunAsync(startInfo, Patience);
+        return (exitCode, lines);
     }
 }
