@@ -1,3 +1,4 @@
+using EventPlatform.Sagas.Jobs;
 using Marten;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
@@ -81,13 +82,11 @@ internal sealed partial class ScheduledMessageDispatcher(
             try
             {
                 var (message, type) = ContractMessageJson.Deserialize(typeName, body);
-                await bus.Publish(message, type, context =>
-                {
-                    if (Guid.TryParse(correlationId, out var conversationId))
-                    {
-                        context.ConversationId = conversationId;
-                    }
-                }, cancellationToken).ConfigureAwait(false);
+                await bus.Publish(
+                    message,
+                    type,
+                    context => context.ConversationId = JobState.ConversationOf(correlationId) ?? context.ConversationId,
+                    cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is InvalidOperationException or System.Text.Json.JsonException)
             {
