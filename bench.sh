@@ -12,7 +12,7 @@ source "$(dirname "$0")/scripts/lib.sh"
 ep_provision
 # Only the two programs the bench runs: the host and the bench itself (Release: realistic builds).
 ep_log "Building the host and the bench (Release)..."
-for project in "$EP_ROOT/src/Api/Api.csproj" "$EP_ROOT/bench/EventPlatform.Bench/EventPlatform.Bench.csproj"; do
+for project in "$EP_ROOT/src/Host/Host.csproj" "$EP_ROOT/bench/EventPlatform.Bench/EventPlatform.Bench.csproj"; do
   dotnet build "$project" -c Release --nologo -v quiet -clp:ErrorsOnly || ep_die "Build failed: $project"
 done
 
@@ -67,7 +67,7 @@ start_host() {
     RateLimits__Submissions__PerSecond=1000000 \
     Artifacts__LocalRoot="$EP_LOCAL/bench-artifacts-$name" \
     "$@" \
-    dotnet "$EP_ROOT/src/Api/bin/Release/net10.0/EventPlatform.Api.dll" --urls "$host_url" --contentRoot "$EP_ROOT/src/Api" >"$log" 2>&1 &
+    dotnet "$EP_ROOT/src/Host/bin/Release/net10.0/EventPlatform.Host.dll" --urls "$host_url" --contentRoot "$EP_ROOT/src/Host" >"$log" 2>&1 &
   host_started_pid=$!
   host_pids+=("$host_started_pid")
   for _ in $(seq 1 300); do

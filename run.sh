@@ -31,11 +31,11 @@ Try:
 
 MSG
 
-# The Embedded environment ships the documented development key ep-dev-key (src/Api/appsettings.Embedded.json).
+# The Embedded environment ships the documented development key ep-dev-key (src/Host/appsettings.Embedded.json).
 ASPNETCORE_ENVIRONMENT=Embedded \
 ConnectionStrings__Postgres="$(ep_pg_connection eventplatform)" \
 LocalLauncher__WorkRoot="$EP_LOCAL/tasks" \
 Artifacts__LocalRoot="${Artifacts__LocalRoot:-$EP_LOCAL/artifacts}" \
-  dotnet "$EP_HOST_DLL" --urls "$url" --contentRoot "$EP_ROOT/src/Api" &
+  dotnet "$EP_HOST_DLL" --urls "$url" --contentRoot "$EP_ROOT/src/Host" &
 host_pid=$!
 wait "$host_pid"

@@ -4,7 +4,7 @@
 EP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 EP_LOCAL="$EP_ROOT/.local"
 EP_CONFIGURATION="${EP_CONFIGURATION:-Release}"
-EP_HOST_DLL="$EP_ROOT/src/Api/bin/$EP_CONFIGURATION/net10.0/EventPlatform.Api.dll"
+EP_HOST_DLL="$EP_ROOT/src/Host/bin/$EP_CONFIGURATION/net10.0/EventPlatform.Host.dll"
 
 ep_log() { printf '%s\n' "$*" >&2; }
 ep_die() { printf '%s\n' "$*" >&2; exit 1; }

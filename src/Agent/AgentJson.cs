@@ -1,7 +1,8 @@
+using EventPlatform.Contracts.Agent;
 using System.Text.Json.Serialization;
 
 namespace EventPlatform.Agent;
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(LogLine))]
+[JsonSerializable(typeof(AgentLogRecord))]
 internal sealed partial class AgentJson : JsonSerializerContext;

@@ -1,3 +1,4 @@
+using EventPlatform.Contracts.Agent;
 using System.Text.Json;
 
 namespace EventPlatform.Agent;
@@ -12,14 +13,14 @@ internal sealed class AgentLog(TextWriter output, AgentContext context)
 
     public void Output(string stream, string line) => Write(stream, line, level: "Information");
 
-    public void Info(string message) => Write("agent", message, level: "Information");
+    public void Info(string message) => Write(AgentLogRecord.AgentStream, message, level: "Information");
 
-    public void Error(string message) => Write("agent", message, level: "Error");
+    public void Error(string message) => Write(AgentLogRecord.AgentStream, message, level: "Error");
 
     private void Write(string stream, string message, string level)
     {
-        var line = new LogLine(DateTimeOffset.UtcNow, level, context.JobId, context.Attempt, stream, message, context.CorrelationId);
-        var json = JsonSerializer.Serialize(line, AgentJson.Default.LogLine);
+        var line = new AgentLogRecord(DateTimeOffset.UtcNow, level, context.JobId, context.Attempt, stream, message, context.CorrelationId);
+        var json = JsonSerializer.Serialize(line, AgentJson.Default.AgentLogRecord);
         lock (gate)
         {
             try
@@ -35,5 +36,3 @@ internal sealed class AgentLog(TextWriter output, AgentContext context)
         }
     }
 }
-
-internal sealed record LogLine(DateTimeOffset Timestamp, string Level, string JobId, int Attempt, string Stream, string Message, string? CorrelationId);

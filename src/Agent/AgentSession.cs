@@ -1,3 +1,5 @@
+using EventPlatform.Contracts.Agent;
+using EventPlatform.Contracts.Artifacts;
 using System.Runtime.InteropServices;
 using EventPlatform.Agent.Artifacts;
 using EventPlatform.Agent.Builtins;
@@ -37,12 +39,12 @@ internal static class AgentSession
         var artifactsDirectory = Path.Combine(Environment.CurrentDirectory, ArtifactsFolder);
         Directory.CreateDirectory(artifactsDirectory);
         user?.Own(artifactsDirectory);
-        Environment.SetEnvironmentVariable(ArtifactSettings.DirectoryVariable, artifactsDirectory);
+        Environment.SetEnvironmentVariable(TaskVariables.ArtifactsDirectory, artifactsDirectory);
 
         var scratch = Directory.CreateTempSubdirectory("ep-agent-");
         try
         {
-            using var recorder = new OutputRecorder(Path.Combine(scratch.FullName, ArtifactPublisher.LogsName), clock);
+            using var recorder = new OutputRecorder(Path.Combine(scratch.FullName, ArtifactLayout.LogsName), clock);
             var exitCode = await RunCommandAsync(command, context, output, log, recorder, user).ConfigureAwait(false);
             recorder.End();
             if (settings.HasStore)

@@ -1,3 +1,4 @@
+using EventPlatform.Contracts.Agent;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
@@ -68,7 +69,7 @@ internal static class CommandRunner
         if (sandbox is null && user is null)
         {
             // Nothing runs as anyone else here: the command takes the job's variables under their own names.
-            Sandbox.NameJobVariables(startInfo.Environment);
+            JobEnvironment.NameInPlace(startInfo.Environment);
         }
 
         using var process = new Process { StartInfo = startInfo };
@@ -93,8 +94,8 @@ internal static class CommandRunner
         stop.Attach(process);
         using var parentWatch = context.ExitWithParent ? ParentWatch.Start(process, log) : null;
         var relays = Task.WhenAll(
-            RelayAsync(process.StandardOutput, "stdout", log, observer),
-            RelayAsync(process.StandardError, "stderr", log, observer));
+            RelayAsync(process.StandardOutput, AgentLogRecord.StandardOutput, log, observer),
+            RelayAsync(process.StandardError, AgentLogRecord.StandardError, log, observer));
         await process.WaitForExitAsync().ConfigureAwait(false);
         NativeMethods.SignalGroup(process.Id, NativeMethods.SigKill);
         if (user is not null)

@@ -1,10 +1,11 @@
+using EventPlatform.Contracts.Agent;
 using System.ComponentModel;
 using System.Diagnostics;
 
 namespace EventPlatform.Agent;
 
 /// <summary>
-/// How the command runs on ECS when the task definition sets <see cref="UidVariable"/>
+/// How the command runs on ECS when the task definition sets <see cref="TaskVariables.CommandUid"/>
 /// (docs/adr/0015-live-ecs-logs-and-the-task-roles-credentials.md). The agent stays root and keeps
 /// the task role's credentials, which it needs to store artifacts; the command runs as that
 /// unprivileged uid with no capabilities and no way to gain any, in a folder of its own, with an
@@ -15,8 +16,6 @@ namespace EventPlatform.Agent;
 /// </summary>
 internal sealed class CommandUser
 {
-    public const string UidVariable = "EP_COMMAND_UID";
-
     private readonly IReadOnlyList<KeyValuePair<string, string>> jobVariables;
     private readonly string setsid;
     private readonly string setpriv;
@@ -35,25 +34,25 @@ internal sealed class CommandUser
 
     /// <summary>The user the task definition asks for, or null when it asks for none (or the local sandbox applies).</summary>
     /// <exception cref="SandboxException">The setting cannot be honoured.</exception>
-    public static CommandUser? FromEnvironment() => From(Sandbox.CurrentEnvironment(), Sandbox.FindTool);
+    public static CommandUser? FromEnvironment() => From(AgentEnvironment.Current(), AgentEnvironment.FindTool);
 
     /// <exception cref="SandboxException">The setting cannot be honoured.</exception>
     public static CommandUser? From(IReadOnlyDictionary<string, string> environment, Func<string, string?> findTool)
     {
-        if (Sandbox.Read(environment, UidVariable) is null || Sandbox.Read(environment, Sandbox.EnabledVariable) == "1")
+        if (AgentEnvironment.Read(environment, TaskVariables.CommandUid) is null || AgentEnvironment.Read(environment, SandboxVariables.Enabled) == "1")
         {
             return null;
         }
 
-        if (Sandbox.ReadNumber(environment, UidVariable) is not { } uid)
+        if (AgentEnvironment.ReadNumber(environment, TaskVariables.CommandUid) is not { } uid)
         {
-            throw new SandboxException($"{UidVariable} must be a positive whole number.", CommandRunner.AgentFailure);
+            throw new SandboxException($"{TaskVariables.CommandUid} must be a positive whole number.", CommandRunner.AgentFailure);
         }
 
-        var jobVariables = Sandbox.JobVariables(environment);
+        var jobVariables = JobEnvironment.Read(environment);
 
         string Tool(string name) => findTool(name)
-            ?? throw new SandboxException($"Running the command as uid {uid} needs '{name}' (util-linux, dash) in {string.Join(", ", Sandbox.ToolFolders)}.", CommandRunner.AgentFailure);
+            ?? throw new SandboxException($"Running the command as uid {uid} needs '{name}' (util-linux, dash) in {string.Join(", ", AgentEnvironment.ToolFolders)}.", CommandRunner.AgentFailure);
 
         return new CommandUser(
             uid,
@@ -81,7 +80,7 @@ internal sealed class CommandUser
     /// step that sets the job's variables and becomes the command, as the local sandbox's last step.
     /// </summary>
     public IReadOnlyList<string> Wrap(string program, IEnumerable<string> arguments) =>
-        [setsid, .. Sandbox.DropPrivileges(setpriv, Uid), shell, "-c", Sandbox.JobStep, "eventplatform-job", program, .. arguments];
+        [setsid, .. JobEnvironment.AsUser(setpriv, shell, Uid, program, arguments)];
 
     /// <summary>
     /// Leaves the documented variables, <c>HOME</c> as the command's folder, and the job's own variables
@@ -90,13 +89,8 @@ internal sealed class CommandUser
     /// </summary>
     public void PrepareEnvironment(IDictionary<string, string?> environment, string workDirectory)
     {
-        foreach (var name in environment.Keys.Where(name => !Sandbox.PassedToCommand.Contains(name, StringComparer.Ordinal)).ToList())
-        {
-            environment.Remove(name);
-        }
-
+        JobEnvironment.KeepForCommand(environment, jobVariables);
         environment["HOME"] = workDirectory;
-        environment[Sandbox.JobScriptVariable] = Sandbox.ExportScript(jobVariables);
     }
 
     /// <summary>
@@ -106,7 +100,7 @@ internal sealed class CommandUser
     public async Task EndLeftoversAsync(AgentLog log)
     {
         var startInfo = new ProcessStartInfo(setpriv) { UseShellExecute = false };
-        foreach (var argument in Sandbox.DropPrivileges(setpriv, Uid).Skip(1).Concat([shell, "-c", "kill -9 -1 2>/dev/null; exit 0"]))
+        foreach (var argument in JobEnvironment.DropPrivileges(setpriv, Uid).Skip(1).Concat([shell, "-c", "kill -9 -1 2>/dev/null; exit 0"]))
         {
             startInfo.ArgumentList.Add(argument);
         }

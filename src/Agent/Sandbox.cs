@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Text;
-using System.Text.RegularExpressions;
-using EventPlatform.Agent.Artifacts;
+using EventPlatform.Contracts.Agent;
 
 namespace EventPlatform.Agent;
 
@@ -14,42 +12,12 @@ namespace EventPlatform.Agent;
 /// the working directory to the task's uid, builds the private filesystem view) → prlimit → setpriv
 /// (the task's uid, no capabilities, no new privileges) → a last step that sets the job's variables.
 /// </summary>
-internal sealed partial class Sandbox
+internal sealed class Sandbox
 {
-    public const string EnabledVariable = "EP_SANDBOX";
-    public const string UidVariable = "EP_SANDBOX_UID";
-    public const string MemoryCgroupVariable = "EP_SANDBOX_MEMORY_CGROUP";
-    public const string PidsCgroupVariable = "EP_SANDBOX_PIDS_CGROUP";
-    public const string MemoryMiBVariable = "EP_LIMIT_MEMORY_MIB";
-    public const string CpuSecondsVariable = "EP_LIMIT_CPU_SECONDS";
-    public const string ProcessesVariable = "EP_LIMIT_PROCESSES";
-    public const string OpenFilesVariable = "EP_LIMIT_OPEN_FILES";
-
-    /// <summary>
-    /// The launcher hands the job's variables over under this prefix: inert for the agent and the root
-    /// steps (a job's LD_PRELOAD or DOTNET_STARTUP_HOOKS would otherwise run code as root), set
-    /// only by the last step, after root is gone.
-    /// </summary>
-    public const string JobVariablePrefix = "EP_JOB_ENV__";
-
-    /// <summary>The job's variables as a shell script, read by the last step.</summary>
-    public const string JobScriptVariable = "EP_SANDBOX_JOB_ENV";
-
     /// <summary>What a process killed by SIGXCPU (RLIMIT_CPU's soft limit) exits with.</summary>
     public const int CpuLimitExitCode = 128 + 24;
 
     private const int DefaultMemoryMiB = 512;
-
-    /// <summary>
-    /// All the command gets of the agent's environment, besides the job's own variables. EP_BUILTIN_WORKLOAD
-    /// is how the agent tells its own child it runs a built-in workload (Builtins/BuiltinCommand.cs).
-    /// </summary>
-    internal static readonly string[] PassedToCommand =
-        ["PATH", "HOME", AgentContext.JobIdVariable, AgentContext.AttemptVariable, ArtifactSettings.DirectoryVariable, "EP_BUILTIN_WORKLOAD"];
-
-    /// <summary>Set by the platform; a job's variable of the same name does not replace them.</summary>
-    private static readonly string[] PlatformOwned =
-        [AgentContext.JobIdVariable, AgentContext.AttemptVariable, ArtifactSettings.DirectoryVariable];
 
     /// <summary>
     /// Runs as root inside the new namespaces. Arguments: the working directory, the uid, the size of
@@ -110,11 +78,6 @@ internal sealed partial class Sandbox
         exec "$@" </dev/null
         """;
 
-    /// <summary>Runs as the task's uid: sets the job's variables, then becomes the command.</summary>
-    internal const string JobStep = $"eval \"${JobScriptVariable}\" || exit 125; unset {JobScriptVariable}; exec \"$@\"";
-
-    internal static readonly string[] ToolFolders = ["/usr/bin", "/bin", "/usr/sbin", "/sbin"];
-
     private readonly IReadOnlyDictionary<string, string> tools;
     private readonly IReadOnlyList<KeyValuePair<string, string>> jobVariables;
 
@@ -154,47 +117,48 @@ internal sealed partial class Sandbox
 
     /// <summary>The sandbox the launcher asked for, or null when it asked for none.</summary>
     /// <exception cref="SandboxException">The launcher asked for one that cannot be built.</exception>
-    public static Sandbox? FromEnvironment()
-    {
-        return From(CurrentEnvironment(), Environment.CurrentDirectory, FindTool, ProgramFiles.OfAgent());
-    }
-
-    internal static Dictionary<string, string> CurrentEnvironment() => Environment.GetEnvironmentVariables()
-        .Cast<System.Collections.DictionaryEntry>()
-        .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? string.Empty, StringComparer.Ordinal);
+    public static Sandbox? FromEnvironment() =>
+        From(AgentEnvironment.Current(), Environment.CurrentDirectory, AgentEnvironment.FindTool, ProgramFiles.OfAgent());
 
     /// <summary>The sandbox <paramref name="environment"/> asks for; tools are found by <paramref name="findTool"/>, never on the job's PATH.</summary>
     /// <exception cref="SandboxException">The launcher asked for a sandbox that cannot be built.</exception>
     public static Sandbox? From(
         IReadOnlyDictionary<string, string> environment, string workDirectory, Func<string, string?> findTool, ProgramFiles agentProgram)
     {
-        if (Read(environment, EnabledVariable) != "1")
+        if (AgentEnvironment.Read(environment, SandboxVariables.Enabled) != "1")
         {
             return null;
         }
 
-        if (ReadNumber(environment, UidVariable) is not { } uid)
+        if (AgentEnvironment.ReadNumber(environment, SandboxVariables.Uid) is not { } uid)
         {
-            throw new SandboxException($"{UidVariable} must name the unprivileged uid the command runs as.", CommandRunner.AgentFailure);
+            throw new SandboxException($"{SandboxVariables.Uid} must name the unprivileged uid the command runs as.", CommandRunner.AgentFailure);
         }
 
         var limits = new SandboxLimits(
-            ReadNumber(environment, MemoryMiBVariable),
-            ReadNumber(environment, CpuSecondsVariable),
-            ReadNumber(environment, ProcessesVariable),
-            ReadNumber(environment, OpenFilesVariable));
+            AgentEnvironment.ReadNumber(environment, SandboxVariables.MemoryMiB),
+            AgentEnvironment.ReadNumber(environment, SandboxVariables.CpuSeconds),
+            AgentEnvironment.ReadNumber(environment, SandboxVariables.Processes),
+            AgentEnvironment.ReadNumber(environment, SandboxVariables.OpenFiles));
 
-        var jobVariables = JobVariables(environment);
+        var jobVariables = JobEnvironment.Read(environment);
 
         var tools = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var tool in new[] { "setsid", "unshare", "sh", "prlimit", "setpriv" })
         {
             tools[tool] = findTool(tool)
-                ?? throw new SandboxException($"The sandbox needs '{tool}' (util-linux, dash) in {string.Join(", ", ToolFolders)}.", CommandRunner.AgentFailure);
+                ?? throw new SandboxException($"The sandbox needs '{tool}' (util-linux, dash) in {string.Join(", ", AgentEnvironment.ToolFolders)}.", CommandRunner.AgentFailure);
         }
 
         return new Sandbox(
-            uid, workDirectory, limits, Read(environment, MemoryCgroupVariable), Read(environment, PidsCgroupVariable), jobVariables, tools, agentProgram);
+            uid,
+            workDirectory,
+            limits,
+            AgentEnvironment.Read(environment, SandboxVariables.MemoryCgroup),
+            AgentEnvironment.Read(environment, SandboxVariables.PidsCgroup),
+            jobVariables,
+            tools,
+            agentProgram);
     }
 
     /// <summary>The whole command line: the chain, then the command.</summary>
@@ -238,87 +202,18 @@ internal sealed partial class Sandbox
         }
 
         line.AddRange(["--core=0", "--"]);
-        line.AddRange(DropPrivileges(tools["setpriv"], Uid));
-        line.AddRange([tools["sh"], "-c", JobStep, "eventplatform-job", program]);
-        line.AddRange(arguments);
+        line.AddRange(JobEnvironment.AsUser(tools["setpriv"], tools["sh"], Uid, program, arguments));
         return line;
     }
-
-    /// <summary>
-    /// The job's variables the launcher handed over under <see cref="JobVariablePrefix"/>, by name,
-    /// without the platform's own; the same for the local sandbox and for a command run as another user.
-    /// </summary>
-    /// <exception cref="SandboxException">A name the last step cannot set.</exception>
-    internal static List<KeyValuePair<string, string>> JobVariables(IReadOnlyDictionary<string, string> environment)
-    {
-        var variables = HandedOver(environment)
-            .Where(e => !PlatformOwned.Contains(e.Name))
-            .Select(e => new KeyValuePair<string, string>(e.Name, e.Value))
-            .OrderBy(e => e.Key, StringComparer.Ordinal)
-            .ToList();
-        if (variables.FirstOrDefault(e => !ShellName().IsMatch(e.Key)) is { Key: { } badName })
-        {
-            throw new SandboxException(
-                $"The job's variable '{badName}' cannot be set for the command: a name must be letters, digits and '_', and not start with a digit.",
-                CommandRunner.CommandNotRunnable);
-        }
-
-        return variables;
-    }
-
-    /// <summary>Gives the job's variables (<see cref="JobVariablePrefix"/>) their own names, for a command run as the agent itself.</summary>
-    internal static void NameJobVariables(IDictionary<string, string?> environment)
-    {
-        foreach (var (handedAs, name, value) in HandedOver(environment).ToList())
-        {
-            environment.Remove(handedAs);
-            if (!PlatformOwned.Contains(name))
-            {
-                environment[name] = value;
-            }
-        }
-    }
-
-    private static IEnumerable<(string HandedAs, string Name, TValue Value)> HandedOver<TValue>(IEnumerable<KeyValuePair<string, TValue>> environment) =>
-        environment
-            .Where(e => e.Key.StartsWith(JobVariablePrefix, StringComparison.Ordinal))
-            .Select(e => (e.Key, e.Key[JobVariablePrefix.Length..], e.Value));
-
-    /// <summary>setpriv's arguments that make what follows <paramref name="uid"/>, with no groups, no capabilities and no way to gain any.</summary>
-    public static string[] DropPrivileges(string setpriv, int uid) =>
-    [
-        setpriv, $"--reuid={Text(uid)}", $"--regid={Text(uid)}", "--clear-groups",
-        "--no-new-privs", "--bounding-set=-all", "--inh-caps=-all", "--",
-    ];
 
     /// <summary>
     /// Leaves the command only what it needs of the agent's environment (never the store's settings or
     /// the sandbox's own), and the job's variables for the last step to set.
     /// </summary>
-    public void PrepareEnvironment(IDictionary<string, string?> environment)
-    {
-        foreach (var name in environment.Keys.Where(name => !PassedToCommand.Contains(name, StringComparer.Ordinal)).ToList())
-        {
-            environment.Remove(name);
-        }
-
-        environment[JobScriptVariable] = JobScript();
-    }
+    public void PrepareEnvironment(IDictionary<string, string?> environment) => JobEnvironment.KeepForCommand(environment, jobVariables);
 
     /// <summary>The job's variables as <c>export NAME='value'</c> lines, quoted so no value is ever read as shell.</summary>
-    public string JobScript() => ExportScript(jobVariables);
-
-    /// <summary><c>export NAME='value'</c> lines for <see cref="JobStep"/>, quoted so no value is ever read as shell.</summary>
-    internal static string ExportScript(IEnumerable<KeyValuePair<string, string>> variables)
-    {
-        var script = new StringBuilder();
-        foreach (var (name, value) in variables)
-        {
-            script.Append("export ").Append(name).Append("='").Append(value.Replace("'", "'\\''", StringComparison.Ordinal)).Append("'\n");
-        }
-
-        return script.ToString();
-    }
+    public string JobScript() => JobEnvironment.ExportScript(jobVariables);
 
     /// <summary>The program as the job's PATH finds it, when the job sets one; else as the agent's does.</summary>
     public string? Locate(string program)
@@ -374,67 +269,8 @@ internal sealed partial class Sandbox
         return 0;
     }
 
-    internal static string? FindTool(string name) =>
-        ToolFolders.Select(folder => Path.Combine(folder, name)).FirstOrDefault(File.Exists);
-
-    internal static string? Read(IReadOnlyDictionary<string, string> environment, string name) =>
-        environment.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
-
-    internal static int? ReadNumber(IReadOnlyDictionary<string, string> environment, string name)
-    {
-        if (Read(environment, name) is not { } text)
-        {
-            return null;
-        }
-
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
-            ? value
-            : throw new SandboxException($"{name} must be a positive whole number, not '{text}'.", CommandRunner.AgentFailure);
-    }
-
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
-
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
-    private static partial Regex ShellName();
-}
-
-/// <summary>Files of one folder, by name.</summary>
-internal sealed record ProgramFiles(string Directory, IReadOnlyList<string> Names)
-{
-    /// <summary>
-    /// The agent's assembly, its runtime configuration and the assemblies its deps.json names: what
-    /// <c>dotnet EventPlatform.Agent.dll</c> needs. The folder also holds the host's settings, which stay hidden.
-    /// </summary>
-    public static ProgramFiles OfAgent()
-    {
-        var directory = Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory);
-        var name = typeof(Sandbox).Assembly.GetName().Name!;
-        var names = new List<string> { $"{name}.dll", $"{name}.deps.json", $"{name}.runtimeconfig.json", name };
-        try
-        {
-            using var deps = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, $"{name}.deps.json")));
-            foreach (var library in deps.RootElement.GetProperty("targets").EnumerateObject().SelectMany(target => target.Value.EnumerateObject()))
-            {
-                if (library.Value.TryGetProperty("runtime", out var runtime))
-                {
-                    names.AddRange(runtime.EnumerateObject().Select(asset => Path.GetFileName(asset.Name)));
-                }
-            }
-        }
-        catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or KeyNotFoundException)
-        {
-            // No deps.json: the assembly and its configuration are all there is.
-        }
-
-        return new ProgramFiles(directory, [.. names.Distinct(StringComparer.Ordinal).Where(n => File.Exists(Path.Combine(directory, n))).Order(StringComparer.Ordinal)]);
-    }
 }
 
 /// <summary>The limits the sandbox applies; null leaves one unset.</summary>
 internal sealed record SandboxLimits(int? MemoryMiB, int? CpuSeconds, int? Processes, int? OpenFiles);
-
-/// <summary>The launcher asked for a sandbox that cannot be built; <see cref="ExitCode"/> says whose fault it is.</summary>
-internal sealed class SandboxException(string message, int exitCode) : Exception(message)
-{
-    public int ExitCode { get; } = exitCode;
-}

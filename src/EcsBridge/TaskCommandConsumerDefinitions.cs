@@ -4,7 +4,7 @@ namespace EventPlatform.EcsBridge;
 
 /// <summary>
 /// A launcher call that throws is tried a few more times; then MassTransit faults the message, it is
-/// dead-lettered, and the job's saga hears the launch failed (see the Api's DeadLetterRecorder).
+/// dead-lettered, and the job's saga hears the launch failed (see the Sagas' DeadLetterRecorder).
 /// </summary>
 internal sealed class LaunchTaskConsumerDefinition : ConsumerDefinition<LaunchTaskConsumer>
 {

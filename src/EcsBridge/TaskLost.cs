@@ -3,7 +3,7 @@ using EventPlatform.Contracts.Tasks;
 namespace EventPlatform.EcsBridge;
 
 /// <summary>The answer for a task the launcher does not know: gone without a word (its host died, or ECS forgot it).</summary>
-internal static class TaskLost
+public static class TaskLost
 {
     public const string StopCode = "TaskLost";
 

@@ -1,3 +1,4 @@
+using EventPlatform.Contracts;
 using EventPlatform.Projections.EventStore;
 using EventPlatform.Projections.JobStatus;
 using EventPlatform.Projections.JobTimeline;
@@ -62,7 +63,7 @@ public static class ProjectionsModule
         options.Events.StreamIdentity = StreamIdentity.AsGuid;
         options.Events.MetadataConfig.CorrelationIdEnabled = true;
         options.Events.MetadataConfig.CausationIdEnabled = true;
-        options.Events.AddEventTypes(JobEventTypes.All);
+        options.Events.AddEventTypes(ContractTypes.JobEvents);
         options.Projections.Add<JobStatusProjection>(ProjectionLifecycle.Inline);
 
         // Per-user questions (how many of my jobs wait?) stay index lookups as the table grows.

@@ -1,4 +1,5 @@
 using EventPlatform.Sagas.Admission;
+using EventPlatform.Sagas.DeadLetters;
 using EventPlatform.Sagas.Jobs;
 using EventPlatform.Sagas.Persistence;
 using EventPlatform.Sagas.Reconciliation;
@@ -8,24 +9,26 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace EventPlatform.Sagas;
 
 public static class SagasModule
 {
     /// <summary>
-    /// The Sagas module's background work (timer dispatcher, reconciler, admission controller, each
-    /// unless switched off) on top of <see cref="AddJobSubmissions"/>; its consumers are
-    /// <see cref="AddSagaConsumers"/>.
+    /// The job lifecycle: the saga and a dead-letter recorder for every job message on the bus, and the
+    /// background work (timer dispatcher, reconciler, admission controller, each unless switched off).
+    /// Needs <see cref="AddLifecycleStore"/> in the same host.
     /// </summary>
-    public static IServiceCollection AddSagas(this IServiceCollection services, IConfiguration configuration)
+    public static IBusRegistrationConfigurator AddSagas(this IBusRegistrationConfigurator bus, IConfiguration configuration)
     {
-        services.AddJobSubmissions(configuration);
-        services.AddOptions<SchedulerOptions>().Bind(configuration.GetSection(SchedulerOptions.Section));
-        services.AddSingleton<AdmissionSignal>();
-        services.AddOptions<ReconciliationOptions>().Bind(configuration.GetSection(ReconciliationOptions.Section));
-        services.ConfigureMarten(options =>
+        bus.AddSagaStateMachine<Jobs.JobStateMachine, JobState, JobStateMachineDefinition>().EventSourcedMartenRepository();
+        bus.AddConsumeObserver<AdmissionWakeUp>();
+        bus.AddDeadLetterRecorders();
+
+        bus.AddOptions<SchedulerOptions>().Bind(configuration.GetSection(SchedulerOptions.Section));
+        bus.AddSingleton<AdmissionSignal>();
+        bus.AddOptions<ReconciliationOptions>().Bind(configuration.GetSection(ReconciliationOptions.Section));
+        bus.ConfigureMarten(options =>
         {
             // The reconciler asks for every running job's task.
             options.Schema.For<JobState>().Index(x => x.CurrentState);
@@ -34,47 +37,36 @@ public static class SagasModule
         var scheduler = configuration.GetSection(SchedulerOptions.Section).Get<SchedulerOptions>() ?? new SchedulerOptions();
         if (scheduler.RunDispatcher)
         {
-            services.AddHostedService<ScheduledMessageDispatcher>();
+            bus.AddHostedService<ScheduledMessageDispatcher>();
         }
 
         var reconciliation = configuration.GetSection(ReconciliationOptions.Section).Get<ReconciliationOptions>() ?? new ReconciliationOptions();
         if (reconciliation.RunReconciler)
         {
-            services.AddHostedService<TaskReconciler>();
+            bus.AddHostedService<TaskReconciler>();
         }
 
         var admission = configuration.GetSection(AdmissionOptions.Section).Get<AdmissionOptions>() ?? new AdmissionOptions();
         if (admission.RunController)
         {
-            services.AddHostedService<AdmissionController>();
+            bus.AddHostedService<AdmissionController>();
         }
 
-        return services;
+        return bus;
     }
 
     /// <summary>
-    /// What a process that takes submissions (the Api) shares with the sagas: the lifecycle and
-    /// admission settings, and the tables a submission writes (its recovery timer) and a status
-    /// query reads (the admission line). Registered once, however many modules ask.
+    /// The lifecycle's settings and its tables beside the event store (timers, the admission line and
+    /// slots, dead letters): the Sagas write them; the Api submits through them (a submission's
+    /// recovery timer) and reads them (a waiting job's place in line, the dead letters). Composed
+    /// once by a host that runs either.
     /// </summary>
-    public static IServiceCollection AddJobSubmissions(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddLifecycleStore(this IServiceCollection services, IConfiguration configuration)
     {
-        if (services.Any(d => d.ServiceType == typeof(IConfigureOptions<JobLifecycleOptions>)))
-        {
-            return services;
-        }
-
         services.AddOptions<JobLifecycleOptions>().Bind(configuration.GetSection(JobLifecycleOptions.Section));
         services.AddOptions<AdmissionOptions>().Bind(configuration.GetSection(AdmissionOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
-        services.ConfigureMarten(options => options.AddScheduledMessages().AddAdmission());
+        services.ConfigureMarten(options => options.AddScheduledMessages().AddAdmission().AddDeadLetters());
         return services;
-    }
-
-    public static IBusRegistrationConfigurator AddSagaConsumers(this IBusRegistrationConfigurator bus)
-    {
-        bus.AddSagaStateMachine<Jobs.JobStateMachine, JobState, JobStateMachineDefinition>().EventSourcedMartenRepository();
-        bus.AddConsumeObserver<AdmissionWakeUp>();
-        return bus;
     }
 }

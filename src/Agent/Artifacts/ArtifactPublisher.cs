@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EventPlatform.Contracts.Artifacts;
 using EventPlatform.Agent.Session;
 
 namespace EventPlatform.Agent.Artifacts;
@@ -11,14 +12,10 @@ namespace EventPlatform.Agent.Artifacts;
 /// </summary>
 internal sealed class ArtifactPublisher(IArtifactStore store, AgentLog log, UploadRetry retry, string scratchDirectory)
 {
-    public const string ResultName = "result.json";
-    public const string LogsName = "logs.txt";
-    public const string ReplayName = "session-replay.json";
-
     /// <summary>More files than any job should hand back; the rest are reported, not stored.</summary>
     public const int MaxCommandFiles = 1_000;
 
-    private static readonly string[] ReservedNames = [ResultName, LogsName, ReplayName];
+    private static readonly string[] ReservedNames = [ArtifactLayout.ResultName, ArtifactLayout.LogsName, ArtifactLayout.ReplayName];
 
     public async Task<AgentResult> PublishAsync(
         AgentContext context, int exitCode, string artifactsDirectory, OutputRecorder recorder, CancellationToken cancellationToken)
@@ -37,10 +34,10 @@ internal sealed class ArtifactPublisher(IArtifactStore store, AgentLog log, Uplo
             await StoreFileAsync(name, path, stored, errors, cancellationToken).ConfigureAwait(false);
         }
 
-        var replayPath = Path.Combine(scratchDirectory, ReplayName);
+        var replayPath = Path.Combine(scratchDirectory, ArtifactLayout.ReplayName);
         await File.WriteAllBytesAsync(replayPath, JsonSerializer.SerializeToUtf8Bytes(recorder.Replay(context.JobId, context.Attempt), ArtifactJson.Files.SessionReplay), cancellationToken).ConfigureAwait(false);
-        await StoreFileAsync(ReplayName, replayPath, stored, errors, cancellationToken).ConfigureAwait(false);
-        await StoreFileAsync(LogsName, recorder.LogsPath, stored, errors, cancellationToken).ConfigureAwait(false);
+        await StoreFileAsync(ArtifactLayout.ReplayName, replayPath, stored, errors, cancellationToken).ConfigureAwait(false);
+        await StoreFileAsync(ArtifactLayout.LogsName, recorder.LogsPath, stored, errors, cancellationToken).ConfigureAwait(false);
 
         var result = Result(context, exitCode, recorder, stored, errors);
         var resultBytes = JsonSerializer.SerializeToUtf8Bytes(result, ArtifactJson.Files.AgentResult);
@@ -50,7 +47,7 @@ internal sealed class ArtifactPublisher(IArtifactStore store, AgentLog log, Uplo
                 async token =>
                 {
                     using var content = new MemoryStream(resultBytes, writable: false);
-                    await store.PutAsync(ResultName, content, token).ConfigureAwait(false);
+                    await store.PutAsync(ArtifactLayout.ResultName, content, token).ConfigureAwait(false);
                 },
                 cancellationToken).ConfigureAwait(false);
         }
@@ -58,8 +55,8 @@ internal sealed class ArtifactPublisher(IArtifactStore store, AgentLog log, Uplo
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            log.Error($"Artifacts not stored: {ResultName} could not be stored after {retry.Attempts} tries: {ex.Message}");
-            return result with { ArtifactsStored = false, Error = Join(result.Error, $"{ResultName}: {ex.Message}") };
+            log.Error($"Artifacts not stored: {ArtifactLayout.ResultName} could not be stored after {retry.Attempts} tries: {ex.Message}");
+            return result with { ArtifactsStored = false, Error = Join(result.Error, $"{ArtifactLayout.ResultName}: {ex.Message}") };
         }
 
         if (result.ArtifactsStored)

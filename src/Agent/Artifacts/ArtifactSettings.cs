@@ -1,8 +1,10 @@
+using EventPlatform.Contracts.Agent;
+using EventPlatform.Contracts.Artifacts;
 namespace EventPlatform.Agent.Artifacts;
 
 /// <summary>
 /// Where this attempt's artifacts go, as the launcher set it in the task's environment: an S3
-/// bucket (ECS, or the emulator through <see cref="S3ServiceUrlVariable"/>) or a local folder (the
+/// bucket (ECS, or the emulator through <see cref="TaskVariables.S3ServiceUrl"/>) or a local folder (the
 /// local launcher's default). The store's credentials are taken out of the environment here, so
 /// the command, which inherits the agent's environment, never sees them.
 /// </summary>
@@ -14,14 +16,6 @@ internal sealed record ArtifactSettings(
     string? Region,
     StoreCredentials? Credentials)
 {
-    public const string DirectoryVariable = "EP_ARTIFACTS_DIR";
-    public const string BucketVariable = "EP_ARTIFACTS_BUCKET";
-    public const string PrefixVariable = "EP_ARTIFACTS_PREFIX";
-    public const string LocalRootVariable = "EP_ARTIFACTS_ROOT";
-    public const string S3ServiceUrlVariable = "EP_S3_SERVICE_URL";
-
-    private static readonly string[] CredentialVariables = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"];
-
     public bool HasStore => !string.IsNullOrEmpty(Bucket) || !string.IsNullOrEmpty(LocalRoot);
 
     /// <summary>Where the store is, for log lines: s3://bucket/prefix or the local folder.</summary>
@@ -29,19 +23,19 @@ internal sealed record ArtifactSettings(
 
     public static ArtifactSettings TakeFromEnvironment(AgentContext context)
     {
-        var prefix = Read(PrefixVariable) ?? $"jobs/{context.JobId}/attempt-{context.Attempt}/";
-        var serviceUrl = Uri.TryCreate(Read(S3ServiceUrlVariable), UriKind.Absolute, out var url) ? url : null;
+        var prefix = Read(TaskVariables.ArtifactsPrefix) ?? ArtifactLayout.AttemptPrefix(string.Empty, context.JobId, context.Attempt);
+        var serviceUrl = Uri.TryCreate(Read(TaskVariables.S3ServiceUrl), UriKind.Absolute, out var url) ? url : null;
         StoreCredentials? credentials = Read("AWS_ACCESS_KEY_ID") is { } accessKey && Read("AWS_SECRET_ACCESS_KEY") is { } secretKey
             ? new StoreCredentials(accessKey, secretKey, Read("AWS_SESSION_TOKEN"))
             : null;
         var settings = new ArtifactSettings(
-            Read(BucketVariable),
-            Read(LocalRootVariable) is { } root ? Path.GetFullPath(root) : null,
+            Read(TaskVariables.ArtifactsBucket),
+            Read(TaskVariables.ArtifactsRoot) is { } root ? Path.GetFullPath(root) : null,
             prefix.EndsWith('/') ? prefix : prefix + "/",
             serviceUrl,
             Read("AWS_REGION") ?? Read("AWS_DEFAULT_REGION"),
             credentials);
-        foreach (var variable in CredentialVariables.Append(LocalRootVariable))
+        foreach (var variable in TaskVariables.StoreCredentials.Append(TaskVariables.ArtifactsRoot))
         {
             Environment.SetEnvironmentVariable(variable, null);
         }

@@ -1,3 +1,5 @@
+using EventPlatform.Contracts.Artifacts;
+
 namespace EventPlatform.Agent.Artifacts;
 
 /// <summary>
@@ -6,9 +8,6 @@ namespace EventPlatform.Agent.Artifacts;
 /// </summary>
 internal sealed class LocalArtifactStore(string directory) : IArtifactStore
 {
-    /// <summary>The API's local catalog knows this suffix too and lists no such file.</summary>
-    public const string PartialSuffix = ".ep-partial";
-
     private readonly string root = Path.GetFullPath(directory);
 
     public async Task PutAsync(string name, Stream content, CancellationToken cancellationToken)
@@ -20,7 +19,7 @@ internal sealed class LocalArtifactStore(string directory) : IArtifactStore
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        var partial = $"{target}.{Guid.NewGuid():N}{PartialSuffix}";
+        var partial = $"{target}.{Guid.NewGuid():N}{ArtifactLayout.PartialSuffix}";
         try
         {
             await using (var copy = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81_920, useAsync: true))

@@ -1,3 +1,5 @@
+using EventPlatform.Contracts.Agent;
+
 namespace EventPlatform.Agent.Builtins;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace EventPlatform.Agent.Builtins;
 /// </summary>
 internal static class BuiltinCommand
 {
-    public const string Name = "ep-builtin";
+    public const string Name = BuiltinWorkloads.Command;
 
     /// <summary>The first argument of the agent's own child.</summary>
     public const string ChildMarker = "--ep-builtin-workload";
@@ -26,14 +28,14 @@ internal static class BuiltinCommand
     public static bool IsChild(string[] args) =>
         args is [ChildMarker, _, ..]
         && Environment.GetEnvironmentVariable(ChildVariable) == "1"
-        && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(AgentContext.JobIdVariable));
+        && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(TaskVariables.JobId));
 
     /// <summary>The command that runs the workload <paramref name="command"/> names, or null (with the reason) when it cannot.</summary>
     public static (string[]? Command, string? Problem) ChildCommand(string[] command)
     {
-        if (command.Length < 2 || !Workloads.Known.Contains(command[1], StringComparer.Ordinal))
+        if (command.Length < 2 || !BuiltinWorkloads.Names.Contains(command[1], StringComparer.Ordinal))
         {
-            return (null, $"No built-in workload '{(command.Length > 1 ? command[1] : string.Empty)}'; known: {string.Join(", ", Workloads.Known)}.");
+            return (null, $"No built-in workload '{(command.Length > 1 ? command[1] : string.Empty)}'; known: {string.Join(", ", BuiltinWorkloads.Names)}.");
         }
 
         var assembly = typeof(BuiltinCommand).Assembly.Location;
@@ -45,7 +47,7 @@ internal static class BuiltinCommand
 
         // The agent's own environment is the base of the command's: these changes reach the child only.
         Environment.SetEnvironmentVariable(ChildVariable, "1");
-        Environment.SetEnvironmentVariable(AgentContext.JobIdVariable, null);
+        Environment.SetEnvironmentVariable(TaskVariables.JobId, null);
         string[] self = Path.GetFileNameWithoutExtension(process) == "dotnet" ? [process, assembly] : [process];
         return ([.. self, ChildMarker, .. command[1..]], null);
     }

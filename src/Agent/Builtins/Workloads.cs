@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
-using EventPlatform.Agent.Artifacts;
 using EventPlatform.Agent.Png;
+using EventPlatform.Contracts.Agent;
 
 namespace EventPlatform.Agent.Builtins;
 
@@ -15,24 +15,22 @@ internal static class Workloads
 {
     public const int BadArguments = 2;
 
-    public static readonly string[] Known = ["cpu", "memory", "io", "sleep", "fail", "computer-use"];
-
     private const int MiB = 1024 * 1024;
 
     public static Task<int> RunAsync(string name, string[] arguments, TextWriter output, TextWriter error, CancellationToken cancellationToken) => name switch
     {
-        "cpu" => WithNumber(arguments, "seconds", 3, 1, 600, error, seconds => CpuAsync(seconds, output)),
-        "memory" => WithNumber(arguments, "MiB", 64, 1, 8_192, error, mib => MemoryAsync(mib, output, cancellationToken)),
-        "io" => WithNumber(arguments, "MiB", 16, 1, 1_024, error, mib => IoAsync(mib, output, error, cancellationToken)),
-        "sleep" => WithNumber(arguments, "seconds", 5, 0, 86_400, error, seconds => SleepAsync(seconds, output, cancellationToken)),
-        "fail" => WithNumber(arguments, "exit code", 1, 1, 255, error, code => FailAsync(code, error)),
-        "computer-use" => ComputerUseAsync(output, cancellationToken),
+        BuiltinWorkloads.Cpu => WithNumber(arguments, "seconds", 3, 1, 600, error, seconds => CpuAsync(seconds, output)),
+        BuiltinWorkloads.Memory => WithNumber(arguments, "MiB", 64, 1, 8_192, error, mib => MemoryAsync(mib, output, cancellationToken)),
+        BuiltinWorkloads.Io => WithNumber(arguments, "MiB", 16, 1, 1_024, error, mib => IoAsync(mib, output, error, cancellationToken)),
+        BuiltinWorkloads.Sleep => WithNumber(arguments, "seconds", 5, 0, 86_400, error, seconds => SleepAsync(seconds, output, cancellationToken)),
+        BuiltinWorkloads.Fail => WithNumber(arguments, "exit code", 1, 1, 255, error, code => FailAsync(code, error)),
+        BuiltinWorkloads.ComputerUse => ComputerUseAsync(output, cancellationToken),
         _ => Unknown(name, error),
     };
 
     private static async Task<int> Unknown(string name, TextWriter error)
     {
-        await error.WriteLineAsync($"ep-builtin: no workload '{name}'; known: {string.Join(", ", Known)}.").ConfigureAwait(false);
+        await error.WriteLineAsync($"ep-builtin: no workload '{name}'; known: {string.Join(", ", BuiltinWorkloads.Names)}.").ConfigureAwait(false);
         return BadArguments;
     }
 
@@ -185,7 +183,7 @@ internal static class Workloads
             ("take-screenshot", "capturing the page"),
             ("close-browser", "closing the browser"),
         ];
-        var directory = Environment.GetEnvironmentVariable(ArtifactSettings.DirectoryVariable) is { Length: > 0 } configured
+        var directory = Environment.GetEnvironmentVariable(TaskVariables.ArtifactsDirectory) is { Length: > 0 } configured
             ? configured
             : Environment.CurrentDirectory;
         foreach (var (step, says) in script)

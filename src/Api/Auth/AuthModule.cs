@@ -5,14 +5,14 @@ namespace EventPlatform.Api.Auth;
 
 internal static class AuthModule
 {
-    public static void AddApiKeyAuth(this WebApplicationBuilder builder)
+    public static void AddApiKeyAuth(this IServiceCollection services, IConfiguration configuration)
     {
-        builder.Services.AddOptions<ApiKeyOptions>().Bind(builder.Configuration.GetSection(ApiKeyOptions.Section));
-        builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)
+        services.AddOptions<ApiKeyOptions>().Bind(configuration.GetSection(ApiKeyOptions.Section));
+        services.AddAuthentication(ApiKeyAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, configureOptions: null);
 
         // Every endpoint needs a key unless it says otherwise (health checks do).
-        builder.Services.AddAuthorizationBuilder()
+        services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthentication.SchemeName).RequireAuthenticatedUser().Build())
             .AddPolicy(ApiKeyAuthentication.AdminPolicy, policy => policy.RequireRole(ApiKeyAuthentication.AdminRole));
     }

@@ -1,3 +1,4 @@
+using EventPlatform.Contracts.Jobs;
 using System.Diagnostics;
 using System.Text.Json;
 using Spectre.Console;
@@ -24,7 +25,7 @@ internal static class JobFollower
 
     public static int ExitCodeOf(JsonElement job) => job.GetProperty("state").GetString() switch
     {
-        "Succeeded" => 0,
+        nameof(JobPhase.Succeeded) => 0,
         _ when job.TryGetProperty("exitCode", out var code) && code.ValueKind == JsonValueKind.Number && code.GetInt32() != 0 => code.GetInt32(),
         _ => EpCommand.ExitFailure,
     };
@@ -98,7 +99,6 @@ internal static class JobFollower
 /// <summary>Shared by the commands that follow a job until it ends.</summary>
 internal static class JobStates
 {
-    private static readonly string[] Terminal = ["Succeeded", "Failed", "TimedOut", "Cancelled"];
-
-    public static bool HasEnded(JsonElement job) => Terminal.Contains(job.GetProperty("state").GetString());
+    public static bool HasEnded(JsonElement job) =>
+        Enum.TryParse<JobPhase>(job.GetProperty("state").GetString(), out var phase) && phase.HasEnded();
 }

@@ -1,3 +1,4 @@
+using EventPlatform.Contracts.Agent;
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -6,11 +7,6 @@ namespace EventPlatform.Cli.Commands;
 
 internal static class SubmitCommand
 {
-    /// <summary>The Agent runs <c>["ep-builtin", NAME]</c> as one of its demo workloads.</summary>
-    private const string BuiltinCommand = "ep-builtin";
-
-    private static readonly string[] Builtins = ["cpu", "memory", "io", "sleep", "fail", "computer-use"];
-
     public static Command Create(CliContext context)
     {
         var file = new Option<string?>("--file") { Description = "A POST /jobs body (JSON) to submit; - reads it from stdin. The other flags override its fields." };
@@ -22,8 +18,8 @@ internal static class SubmitCommand
         var maxAttempts = new Option<int?>("--max-attempts") { Description = "Attempts for retryable failures (1..10; default 3)." };
         var retryOn = new Option<int[]>("--retry-on-exit-code") { Description = "An exit code of the command that earns another attempt (repeatable)." };
         var wait = new Option<bool>("--wait", "-w") { Description = "Follow the job until it ends; exit with 0 if it succeeded, else its exit code (or 1)." };
-        var builtin = new Option<string?>("--builtin", "-b") { Description = "Run a built-in demo workload instead of a command: " + string.Join(", ", Builtins) + "." };
-        builtin.AcceptOnlyFromAmong(Builtins);
+        var builtin = new Option<string?>("--builtin", "-b") { Description = "Run a built-in demo workload instead of a command: " + string.Join(", ", BuiltinWorkloads.Names) + "." };
+        builtin.AcceptOnlyFromAmong([.. BuiltinWorkloads.Names]);
         var command = new Argument<string[]>("command")
         {
             Description = "The command to run, after --: ep submit -- sh -c 'echo hi'",
@@ -55,7 +51,7 @@ internal static class SubmitCommand
             var job = parse.GetValue(file) is { } path ? await ReadJobAsync(path, cancellationToken).ConfigureAwait(false) : [];
             if (parse.GetValue(builtin) is { } name)
             {
-                job["command"] = new JsonArray(BuiltinCommand, name);
+                job["command"] = new JsonArray(BuiltinWorkloads.Command, name);
             }
             else if (parse.GetValue(command) is { Length: > 0 } given)
             {

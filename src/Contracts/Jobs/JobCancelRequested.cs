@@ -1,3 +1,3 @@
 namespace EventPlatform.Contracts.Jobs;
 
-public sealed record JobCancelRequested(Guid JobId, int Attempt, string RequestedBy, string? Reason, DateTimeOffset RequestedAt);
+public sealed record JobCancelRequested(Guid JobId, int Attempt, string RequestedBy, string? Reason, DateTimeOffset RequestedAt) : IJobEvent;

@@ -1,3 +1,3 @@
 namespace EventPlatform.Contracts.Jobs;
 
-public sealed record JobFailed(Guid JobId, int Attempt, int? ExitCode, string Reason, DateTimeOffset FinishedAt);
+public sealed record JobFailed(Guid JobId, int Attempt, int? ExitCode, string Reason, DateTimeOffset FinishedAt) : IJobEvent;

@@ -1,3 +1,3 @@
 namespace EventPlatform.Contracts.Jobs;
 
-public sealed record JobLaunchRequested(Guid JobId, int Attempt, DateTimeOffset RequestedAt);
+public sealed record JobLaunchRequested(Guid JobId, int Attempt, DateTimeOffset RequestedAt) : IJobEvent;

@@ -1,3 +1,3 @@
 namespace EventPlatform.Contracts.Jobs;
 
-public sealed record JobQueued(Guid JobId, int Attempt, DateTimeOffset QueuedAt);
+public sealed record JobQueued(Guid JobId, int Attempt, DateTimeOffset QueuedAt) : IJobEvent;

@@ -5,4 +5,4 @@ namespace EventPlatform.Contracts.Jobs;
 /// time. The token is the one the saga stored when it set the timer; a timer that fires after the
 /// saga moved on, or twice, no longer matches and is ignored. The same holds for every deadline.
 /// </summary>
-public sealed record JobStartDeadlineReached(Guid JobId, int Attempt, Guid TokenId);
+public sealed record JobStartDeadlineReached(Guid JobId, int Attempt, Guid TokenId) : IJobMessage;

@@ -1,7 +1,7 @@
 namespace EventPlatform.Contracts.Jobs;
 
 /// <summary>First event of every job stream; also published so the lifecycle saga picks the job up.</summary>
-public sealed record JobSubmitted(Guid JobId, string UserId, JobSpec Spec, DateTimeOffset SubmittedAt)
+public sealed record JobSubmitted(Guid JobId, string UserId, JobSpec Spec, DateTimeOffset SubmittedAt) : IJobEvent, IJobMessage
 {
     /// <summary>The client's Idempotency-Key, when it sent one; the job id was derived from it.</summary>
     public string? IdempotencyKey { get; init; }

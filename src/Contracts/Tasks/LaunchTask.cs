@@ -3,7 +3,7 @@ using EventPlatform.Contracts.Jobs;
 namespace EventPlatform.Contracts.Tasks;
 
 /// <summary>Asks the task launcher (ECS, or the local launcher) to run one attempt of a job.</summary>
-public sealed record LaunchTask(Guid JobId, int Attempt, JobSpec Spec)
+public sealed record LaunchTask(Guid JobId, int Attempt, JobSpec Spec) : IJobMessage
 {
     /// <summary>
     /// The job's correlation id (the conversation its submission started, on every event of its

@@ -1,3 +1,3 @@
 namespace EventPlatform.Contracts.Tasks;
 
-public sealed record TaskStarted(Guid JobId, int Attempt, string TaskId, DateTimeOffset StartedAt);
+public sealed record TaskStarted(Guid JobId, int Attempt, string TaskId, DateTimeOffset StartedAt) : IJobMessage;

@@ -11,7 +11,7 @@ public sealed record TaskStopped(
     int? ExitCode,
     string StopCode,
     string? Reason,
-    DateTimeOffset StoppedAt)
+    DateTimeOffset StoppedAt) : IJobMessage
 {
     /// <summary>
     /// What the runtime says of the job's container, beyond its exit code: ECS's

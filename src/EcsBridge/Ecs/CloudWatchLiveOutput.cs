@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text;
 using EventPlatform.EcsBridge.Aws;
-using EventPlatform.EcsBridge.LiveOutput;
+using EventPlatform.Contracts.Agent;
+using EventPlatform.Contracts.Tasks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Serialization.Metadata;
-using EventPlatform.EcsBridge.Artifacts;
+using EventPlatform.Contracts.Agent;
+using EventPlatform.Contracts.Artifacts;
 using EventPlatform.EcsBridge.Aws;
 using EventPlatform.EcsBridge.TaskEvents;
 using Microsoft.Extensions.Logging;
@@ -25,13 +26,6 @@ internal sealed class EcsClient : IDisposable
 
     /// <summary>DescribeTasks takes at most this many tasks per call.</summary>
     private const int DescribeBatchSize = 100;
-
-    /// <summary>
-    /// The platform's variables (EP_*) and AWS's (AWS_*) never come from the job: the API refuses
-    /// them, and a launch that carries one anyway does not pass it on.
-    /// </summary>
-    private static bool IsPlatformVariable(string name) =>
-        name.StartsWith("EP_", StringComparison.OrdinalIgnoreCase) || name.StartsWith("AWS_", StringComparison.OrdinalIgnoreCase);
 
     private readonly EcsOptions settings;
     private readonly AwsJsonCaller caller;
@@ -172,24 +166,24 @@ internal sealed class EcsClient : IDisposable
         var jobId = run.JobId.ToString();
         var ours = new List<EnvironmentVariable>
         {
-            new(TaskEnvironment.JobId, jobId),
-            new(TaskEnvironment.Attempt, attempt),
-            new(TaskEnvironment.StopGraceSeconds, ((int)settings.StopGrace.TotalSeconds).ToString(CultureInfo.InvariantCulture)),
-            new(TaskEnvironment.ArtifactsBucket, settings.ArtifactsBucket),
-            new(TaskEnvironment.ArtifactsPrefix, ArtifactLayout.AttemptPrefix(settings.ArtifactsPrefix, run.JobId, run.Attempt)),
+            new(TaskVariables.JobId, jobId),
+            new(TaskVariables.Attempt, attempt),
+            new(TaskVariables.StopGraceSeconds, ((int)settings.StopGrace.TotalSeconds).ToString(CultureInfo.InvariantCulture)),
+            new(TaskVariables.ArtifactsBucket, settings.ArtifactsBucket),
+            new(TaskVariables.ArtifactsPrefix, ArtifactLayout.AttemptPrefix(settings.ArtifactsPrefix, run.JobId, run.Attempt)),
         };
         if (run.CorrelationId is { } correlationId)
         {
-            ours.Add(new(TaskEnvironment.CorrelationId, correlationId.ToString("N")));
+            ours.Add(new(TaskVariables.CorrelationId, correlationId.ToString("N")));
         }
 
         // Sorted, so a redelivered launch sends the same parameters with the same client token
         // (ECS answers ConflictException otherwise); the platform's own variables win. Prefixed, so
-        // that only the command gets them under their names, never the Agent (TaskEnvironment).
+        // that only the command gets them under their names, never the Agent (TaskVariables).
         var jobVariables = run.Environment
-            .Where(e => !IsPlatformVariable(e.Key))
+            .Where(e => !TaskVariables.IsReserved(e.Key))
             .OrderBy(e => e.Key, StringComparer.Ordinal)
-            .Select(e => new EnvironmentVariable(TaskEnvironment.JobVariablePrefix + e.Key, e.Value))
+            .Select(e => new EnvironmentVariable(TaskVariables.JobVariablePrefix + e.Key, e.Value))
             .ToList();
         var environment = jobVariables.Concat(ours).ToList();
 
@@ -203,7 +197,7 @@ internal sealed class EcsClient : IDisposable
             NetworkConfiguration: new NetworkConfiguration(
                 new AwsVpcConfiguration([.. settings.Subnets], [.. settings.SecurityGroups], AssignPublicIp: "DISABLED")),
             Overrides: new TaskOverride(
-                [new ContainerOverride(TaskEnvironment.JobContainerName, run.Command, environment)],
+                [new ContainerOverride(EcsTaskStateChange.JobContainerName, run.Command, environment)],
                 run.Cpu,
                 run.Memory),
             Tags: [new Tag(JobIdTag, jobId), new Tag(AttemptTag, attempt)]);
@@ -212,7 +206,7 @@ internal sealed class EcsClient : IDisposable
     private static EcsTaskStatus ToStatus(EcsTask task)
     {
         var attemptTag = task.Tags?.FirstOrDefault(t => t.Key == AttemptTag)?.Value;
-        var jobContainer = task.Containers?.FirstOrDefault(c => c.Name == TaskEnvironment.JobContainerName)
+        var jobContainer = task.Containers?.FirstOrDefault(c => c.Name == EcsTaskStateChange.JobContainerName)
             ?? task.Containers?.FirstOrDefault();
         return new EcsTaskStatus(
             task.TaskArn!,

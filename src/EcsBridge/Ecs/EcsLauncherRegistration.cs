@@ -1,5 +1,5 @@
 using EventPlatform.EcsBridge.Aws;
-using EventPlatform.EcsBridge.LiveOutput;
+using EventPlatform.Contracts.Tasks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -12,10 +12,9 @@ public static class EcsLauncherRegistration
 {
     /// <summary>
     /// Runs tasks on ECS Fargate: binds the "Ecs" section and makes the ECS launcher the
-    /// <c>ITaskLauncher</c>, replacing one registered before. Credentials come from AWSSDK.Core's
-    /// default chain on first use.
+    /// <c>ITaskLauncher</c>. Credentials come from AWSSDK.Core's default chain on first use.
     /// </summary>
-    public static IServiceCollection AddEcsTaskLauncher(this IServiceCollection services, IConfiguration configuration)
+    internal static IServiceCollection AddEcsTaskLauncher(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSignedAwsCalls(configuration)
             .Validate(o => !string.IsNullOrWhiteSpace(o.Cluster), "Ecs:Cluster is required.")
@@ -33,20 +32,18 @@ public static class EcsLauncherRegistration
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<EcsClient>>()));
 
-        services.RemoveAll<ITaskLauncher>();
         services.AddSingleton<ITaskLauncher, EcsTaskLauncher>();
         return services;
     }
 
     /// <summary>
     /// Reads running attempts' output from the agent's CloudWatch log group (<c>Ecs:AgentLogGroup</c>)
-    /// as the <c>ILiveOutput</c>, replacing one registered before. Needs only <c>Ecs:Region</c>, so a
-    /// host that serves the API but launches nothing can use it.
+    /// as the <c>ILiveOutput</c> the API serves a running job's logs from. Needs only <c>Ecs:Region</c>,
+    /// so a host that serves the API but launches nothing can use it.
     /// </summary>
     public static IServiceCollection AddCloudWatchLiveOutput(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSignedAwsCalls(configuration).ValidateOnStart();
-        services.RemoveAll<ILiveOutput>();
         services.AddSingleton<ILiveOutput>(provider => new CloudWatchLiveOutput(
             provider.GetRequiredService<IHttpClientFactory>().CreateClient(AwsJsonCaller.HttpClientName),
             provider.GetRequiredService<IOptions<EcsOptions>>(),
@@ -69,14 +66,21 @@ public static class EcsLauncherRegistration
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
 
-        // Bound once: binding again would append the section's lists (subnets) a second time.
-        var options = services.AddOptions<EcsOptions>();
-        if (!services.Any(d => d.ServiceType == typeof(IConfigureOptions<EcsOptions>)))
-        {
-            options.Bind(configuration.GetSection(EcsOptions.Section))
-                .Validate(o => !string.IsNullOrWhiteSpace(o.Region), "Ecs:Region is required.");
-        }
+        // One binding and one check, however many of the calls above a host makes: binding twice would
+        // append the section's lists (subnets) a second time.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<EcsOptions>>(new EcsSection(configuration.GetSection(EcsOptions.Section))));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EcsOptions>, EcsRegionRequired>());
+        return services.AddOptions<EcsOptions>();
+    }
 
-        return options;
+    private sealed class EcsSection(IConfigurationSection section) : IConfigureOptions<EcsOptions>
+    {
+        public void Configure(EcsOptions options) => section.Bind(options);
+    }
+
+    private sealed class EcsRegionRequired : IValidateOptions<EcsOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, EcsOptions options) =>
+            string.IsNullOrWhiteSpace(options.Region) ? ValidateOptionsResult.Fail("Ecs:Region is required.") : ValidateOptionsResult.Success;
     }
 }

@@ -7,7 +7,7 @@ namespace EventPlatform.EcsBridge.TaskEvents;
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(EcsTaskStateChange))]
-internal sealed partial class EcsJson : JsonSerializerContext
+public sealed partial class EcsJson : JsonSerializerContext
 {
     public static string Serialize(EcsTaskStateChange change) => JsonSerializer.Serialize(change, Default.EcsTaskStateChange);
 }

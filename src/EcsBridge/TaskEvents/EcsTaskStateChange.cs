@@ -7,7 +7,7 @@ namespace EventPlatform.EcsBridge.TaskEvents;
 /// developer guide documents them. The local launcher produces the same shape, so both paths
 /// share one translation.
 /// </summary>
-internal sealed record EcsTaskStateChange(
+public sealed record EcsTaskStateChange(
     [property: JsonPropertyName("detail-type")] string? DetailType,
     [property: JsonPropertyName("source")] string? Source,
     [property: JsonPropertyName("time")] DateTimeOffset? Time,
@@ -15,9 +15,12 @@ internal sealed record EcsTaskStateChange(
 {
     public const string TaskStateChangeType = "ECS Task State Change";
     public const string EcsSource = "aws.ecs";
+
+    /// <summary>The name of the job's container in the task definition and in every override.</summary>
+    public const string JobContainerName = "job";
 }
 
-internal sealed record EcsTaskDetail(
+public sealed record EcsTaskDetail(
     string? TaskArn,
     string? ClusterArn,
     string? LastStatus,
@@ -31,10 +34,10 @@ internal sealed record EcsTaskDetail(
     IReadOnlyList<EcsContainer>? Containers,
     EcsOverrides? Overrides);
 
-internal sealed record EcsContainer(string? Name, string? LastStatus, int? ExitCode, string? Reason);
+public sealed record EcsContainer(string? Name, string? LastStatus, int? ExitCode, string? Reason);
 
-internal sealed record EcsOverrides(IReadOnlyList<EcsContainerOverride>? ContainerOverrides);
+public sealed record EcsOverrides(IReadOnlyList<EcsContainerOverride>? ContainerOverrides);
 
-internal sealed record EcsContainerOverride(string? Name, IReadOnlyList<string>? Command, IReadOnlyList<EcsKeyValue>? Environment);
+public sealed record EcsContainerOverride(string? Name, IReadOnlyList<string>? Command, IReadOnlyList<EcsKeyValue>? Environment);
 
-internal sealed record EcsKeyValue(string Name, string Value);
+public sealed record EcsKeyValue(string Name, string Value);

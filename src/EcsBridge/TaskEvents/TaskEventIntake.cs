@@ -11,7 +11,7 @@ namespace EventPlatform.EcsBridge.TaskEvents;
 /// Dropping here saves work; correctness does not depend on it, because the saga ignores
 /// whatever no longer fits the job's state.
 /// </summary>
-internal sealed partial class TaskEventIntake(IBus bus, ILogger<TaskEventIntake> logger)
+public sealed partial class TaskEventIntake(IBus bus, ILogger<TaskEventIntake> logger)
 {
     private readonly ConcurrentDictionary<string, long> lastVersionByTask = new();
 

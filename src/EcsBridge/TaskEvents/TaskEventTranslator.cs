@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using EventPlatform.Contracts.Agent;
 using EventPlatform.Contracts.Tasks;
 
 namespace EventPlatform.EcsBridge.TaskEvents;
@@ -44,7 +45,7 @@ internal static class TaskEventTranslator
 
         if (ReadAttempt(detail) is not { } attempt)
         {
-            return TaskEventTranslation.Malformed($"Task {taskArn} of job {jobId} carries no {TaskEnvironment.Attempt} override.");
+            return TaskEventTranslation.Malformed($"Task {taskArn} of job {jobId} carries no {TaskVariables.Attempt} override.");
         }
 
         var at = change.Time ?? DateTimeOffset.UtcNow;
@@ -74,16 +75,16 @@ internal static class TaskEventTranslator
 
     /// <summary>The job's own container: a sidecar ECS adds (log router, Service Connect) may be listed first.</summary>
     private static EcsContainer? JobContainer(EcsTaskDetail detail) =>
-        detail.Containers?.FirstOrDefault(c => c.Name == TaskEnvironment.JobContainerName) ?? detail.Containers?.FirstOrDefault();
+        detail.Containers?.FirstOrDefault(c => c.Name == EcsTaskStateChange.JobContainerName) ?? detail.Containers?.FirstOrDefault();
 
     private static int? ReadAttempt(EcsTaskDetail detail) =>
-        int.TryParse(Override(detail, TaskEnvironment.Attempt), NumberStyles.Integer, CultureInfo.InvariantCulture, out var attempt) && attempt > 0
+        int.TryParse(Override(detail, TaskVariables.Attempt), NumberStyles.Integer, CultureInfo.InvariantCulture, out var attempt) && attempt > 0
             ? attempt
             : null;
 
     /// <summary>Absent from tasks launched before the platform set it: their events start a conversation of their own.</summary>
     private static Guid? ReadCorrelationId(EcsTaskDetail detail) =>
-        Guid.TryParse(Override(detail, TaskEnvironment.CorrelationId), out var correlationId) ? correlationId : null;
+        Guid.TryParse(Override(detail, TaskVariables.CorrelationId), out var correlationId) ? correlationId : null;
 
     private static string? Override(EcsTaskDetail detail, string name) =>
         detail.Overrides?.ContainerOverrides?
@@ -91,7 +92,7 @@ internal static class TaskEventTranslator
             .FirstOrDefault(e => e.Name == name)?.Value;
 }
 
-internal enum TaskEventOutcome
+public enum TaskEventOutcome
 {
     Translated,
     Ignored,

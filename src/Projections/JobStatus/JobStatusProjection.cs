@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+using System.Reflection;
 using EventPlatform.Contracts.Jobs;
 using Marten.Events.Aggregation;
 
@@ -6,6 +8,17 @@ namespace EventPlatform.Projections.JobStatus;
 /// <summary>Inline, so a job is readable the moment the transaction that changed it commits.</summary>
 public sealed class JobStatusProjection : SingleStreamProjection<JobStatusView, Guid>
 {
+    /// <summary>Each <c>Apply</c> method by the event it takes: found, not listed, so a new one replays too.</summary>
+    private static readonly FrozenDictionary<Type, Func<object, JobStatusView, JobStatusView>> Appliers =
+        typeof(JobStatusProjection).GetMethods(BindingFlags.Public | BindingFlags.Static)
+            .Where(method => method.Name == nameof(Apply))
+            .ToFrozenDictionary(
+                method => method.GetParameters()[0].ParameterType,
+                method => (Func<object, JobStatusView, JobStatusView>)typeof(JobStatusProjection)
+                    .GetMethod(nameof(Applier), BindingFlags.NonPublic | BindingFlags.Static)!
+                    .MakeGenericMethod(method.GetParameters()[0].ParameterType)
+                    .Invoke(null, [method])!);
+
     public const string ProjectionName = "JobStatus";
 
     public JobStatusProjection() => Name = ProjectionName;
@@ -18,17 +31,14 @@ public sealed class JobStatusProjection : SingleStreamProjection<JobStatusView, 
     {
         (null, JobSubmitted e) => Create(e),
         (null, _) => null,
-        (_, JobQueued e) => Apply(e, view),
-        (_, JobRetryScheduled e) => Apply(e, view),
-        (_, JobLaunchRequested e) => Apply(e, view),
-        (_, JobStarted e) => Apply(e, view),
-        (_, JobSucceeded e) => Apply(e, view),
-        (_, JobFailed e) => Apply(e, view),
-        (_, JobTimedOut e) => Apply(e, view),
-        (_, JobCancelRequested e) => Apply(e, view),
-        (_, JobCancelled e) => Apply(e, view),
-        _ => view,
+        _ => Appliers.TryGetValue(data.GetType(), out var apply) ? apply(data, view) : view,
     };
+
+    private static Func<object, JobStatusView, JobStatusView> Applier<TEvent>(MethodInfo apply)
+    {
+        var typed = apply.CreateDelegate<Func<TEvent, JobStatusView, JobStatusView>>();
+        return (data, view) => typed((TEvent)data, view);
+    }
 
     public static JobStatusView Create(JobSubmitted e) => new()
     {

@@ -1,5 +1,4 @@
 using EventPlatform.Contracts.Jobs;
-using EventPlatform.Projections.JobStatus;
 using EventPlatform.Projections.Transitions;
 using JasperFx.Events;
 using Marten;

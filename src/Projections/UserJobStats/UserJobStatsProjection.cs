@@ -1,6 +1,7 @@
-using EventPlatform.Projections.JobStatus;
 using EventPlatform.Projections.Transitions;
 using Marten;
+
+using EventPlatform.Contracts.Jobs;
 
 namespace EventPlatform.Projections.UserJobStats;
 

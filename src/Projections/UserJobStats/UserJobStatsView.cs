@@ -1,4 +1,5 @@
-using EventPlatform.Projections.JobStatus;
+
+using EventPlatform.Contracts.Jobs;
 
 namespace EventPlatform.Projections.UserJobStats;
 

@@ -2,7 +2,6 @@ using EventPlatform.Contracts.Jobs;
 using EventPlatform.Sagas.Jobs;
 using Marten;
 using MassTransit;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -23,35 +22,23 @@ internal sealed partial class AdmissionController(
     IBus bus,
     IOptions<AdmissionOptions> options,
     AdmissionSignal signal,
-    ILogger<AdmissionController> logger) : BackgroundService
+    ILogger<AdmissionController> logger) : PollingLoop(logger)
 {
     /// <summary>"EPAD": distinct from the keys Marten takes.</summary>
     private const long LockKey = 0x45504144;
 
     private readonly AdmissionOptions settings = options.Value;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await AdmitAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // The controller must outlive a failed round (database restart, bus hiccup).
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                LogRoundFailed(ex);
-            }
+    protected override string Activity => "Admission round";
 
-            await signal.WaitAsync(settings.PollInterval, stoppingToken).ConfigureAwait(false);
-        }
+    protected override async Task<bool> RunRoundAsync(CancellationToken cancellationToken)
+    {
+        await AdmitAsync(cancellationToken).ConfigureAwait(false);
+        return false;
     }
+
+    /// <summary>Until the next poll, or sooner when this process saw a job join the line or free a slot.</summary>
+    protected override Task WaitAsync(CancellationToken cancellationToken) => signal.WaitAsync(settings.PollInterval, cancellationToken);
 
     /// <summary>One decision; returns the admissions it published (new and overdue).</summary>
     internal async Task<IReadOnlyList<JobAdmitted>> AdmitAsync(CancellationToken cancellationToken)
@@ -195,7 +182,4 @@ internal sealed partial class AdmissionController(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Admitted {Count} jobs")]
     private partial void LogAdmitted(int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Admission round failed; trying again")]
-    private partial void LogRoundFailed(Exception exception);
 }

@@ -15,12 +15,12 @@ namespace EventPlatform.Sagas.Jobs;
 public sealed class JobStateMachine : MassTransitStateMachine<JobState>
 {
     private readonly JobLifecycleOptions settings;
-    private readonly TimeProvider clock;
+    private readonly JobTransitions transitions;
 
     public JobStateMachine(IOptions<JobLifecycleOptions> options, TimeProvider clock)
     {
         settings = options.Value;
-        this.clock = clock;
+        transitions = new JobTransitions(settings, clock);
 
         InstanceState(x => x.CurrentState);
 
@@ -38,7 +38,7 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
 
         Initially(
             When(Submitted)
-                .Then(context => Accept(context.Saga, context.Message, context.ConversationId))
+                .Then(context => transitions.Accept(context.Saga, context.Message, context.ConversationId))
                 .Then(context => context.Saga.JoinLine())
                 .TransitionTo(Queued),
             When(CancelRequested)
@@ -47,56 +47,56 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
 
         During(CancelPending,
             When(Submitted)
-                .Then(context => Accept(context.Saga, context.Message, context.ConversationId))
-                .Then(context => CancelWhileQueued(context.Saga, context.Saga.PendingCancel!))
+                .Then(context => transitions.Accept(context.Saga, context.Message, context.ConversationId))
+                .Then(context => transitions.CancelWhileQueued(context.Saga, context.Saga.PendingCancel!))
                 .TransitionTo(Cancelled));
 
         // Queued is two waits: for a slot (RetryToken null), or for a retry's back-off to end.
         During(Queued,
             When(Admitted, context => IsCurrent(context.Saga, context.Message.Attempt) && context.Saga.RetryToken is null)
                 .Then(context => context.Saga.TakeUpAdmission())
-                .Then(context => RequestLaunch(context.Saga))
+                .Then(context => transitions.RequestLaunch(context.Saga))
                 .Publish(context => Launch(context.Saga))
                 .TransitionTo(Starting),
             When(RetryDue, context => context.Message.TokenId == context.Saga.RetryToken)
-                .Then(context => Requeue(context.Saga, context.Message.NextAttempt))
+                .Then(context => transitions.Requeue(context.Saga, context.Message.NextAttempt))
                 .Then(context => context.Saga.JoinLine()),
             When(CancelRequested)
-                .Then(context => CancelWhileQueued(context.Saga, context.Message))
+                .Then(context => transitions.CancelWhileQueued(context.Saga, context.Message))
                 .TransitionTo(Cancelled));
 
         During(Starting,
             When(TaskStarted, context => IsCurrent(context.Saga, context.Message.Attempt))
-                .Then(context => MarkRunning(context.Saga, context.Message))
+                .Then(context => transitions.MarkRunning(context.Saga, context.Message))
                 .TransitionTo(Running),
             When(StartDeadline, context => context.Message.TokenId == context.Saga.StartDeadlineToken)
                 .Publish(context => new StopTask(
                     context.Saga.CorrelationId, context.Saga.Attempt, TaskId: null, "The task did not start in time."))
-                .Then(context => NoteFailure(context.Saga, $"The task did not start within {Seconds(settings.StartTimeout)} s."))
+                .Then(context => transitions.NoteFailure(context.Saga, $"The task did not start within {Seconds(settings.StartTimeout)} s."))
                 .IfElse(context => HasAttemptsLeft(context.Saga), Retry, GiveUp),
             When(LaunchFailed, context => IsCurrent(context.Saga, context.Message.Attempt))
-                .Then(context => NoteFailure(context.Saga, $"The task could not be launched: {context.Message.Reason}"))
+                .Then(context => transitions.NoteFailure(context.Saga, $"The task could not be launched: {context.Message.Reason}"))
                 .IfElse(context => context.Message.Retryable && HasAttemptsLeft(context.Saga), Retry, GiveUp));
 
         During(Starting, Running,
             When(TaskStopped, context => IsCurrent(context.Saga, context.Message.Attempt) && Verdict(context) == TaskVerdictKind.Succeeded)
-                .Then(context => Succeed(context.Saga, context.Message))
+                .Then(context => transitions.Succeed(context.Saga, context.Message))
                 .TransitionTo(Succeeded),
             When(TaskStopped, context => IsCurrent(context.Saga, context.Message.Attempt) && Verdict(context) != TaskVerdictKind.Succeeded)
-                .Then(context => NoteFailure(context.Saga, TaskVerdict.Of(context.Message, context.Saga.Spec!, settings), context.Message))
+                .Then(context => transitions.NoteFailure(context.Saga, TaskVerdict.Of(context.Message, context.Saga.Spec!, settings), context.Message))
                 .IfElse(
                     context => Verdict(context) == TaskVerdictKind.Retryable && HasAttemptsLeft(context.Saga),
                     Retry,
                     GiveUp),
             When(CancelRequested)
-                .Then(context => RequestStop(context.Saga, context.Message))
+                .Then(context => transitions.RequestStop(context.Saga, context.Message))
                 .Publish(context => new StopTask(
                     context.Saga.CorrelationId, context.Saga.Attempt, context.Saga.TaskId, $"Cancelled by {context.Message.RequestedBy}."))
                 .TransitionTo(Cancelling));
 
         During(Running,
             When(RunDeadline, context => context.Message.TokenId == context.Saga.RunDeadlineToken)
-                .Then(context => TimeOut(context.Saga))
+                .Then(context => transitions.TimeOut(context.Saga))
                 .Publish(context => new StopTask(
                     context.Saga.CorrelationId,
                     context.Saga.Attempt,
@@ -106,13 +106,13 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
 
         During(Cancelling,
             When(TaskStopped, context => IsCurrent(context.Saga, context.Message.Attempt))
-                .Then(context => EndCancelled(context.Saga, "The task stopped.", context.Message.StoppedAt))
+                .Then(context => transitions.EndCancelled(context.Saga, "The task stopped.", context.Message.StoppedAt))
                 .TransitionTo(Cancelled),
             When(LaunchFailed, context => IsCurrent(context.Saga, context.Message.Attempt))
-                .Then(context => EndCancelled(context.Saga, "The task was never launched.", clock.GetUtcNow()))
+                .Then(context => transitions.EndCancelled(context.Saga, "The task was never launched.", clock.GetUtcNow()))
                 .TransitionTo(Cancelled),
             When(StopDeadline, context => context.Message.TokenId == context.Saga.StopDeadlineToken)
-                .Then(context => EndCancelled(
+                .Then(context => transitions.EndCancelled(
                     context.Saga, $"The task did not confirm its stop within {Seconds(settings.StopTimeout)} s.", clock.GetUtcNow()))
                 .TransitionTo(Cancelled));
 
@@ -187,129 +187,9 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
 
     private EventActivityBinder<JobState, T> Retry<T>(EventActivityBinder<JobState, T> binder)
         where T : class =>
-        binder.Then(context => ScheduleRetry(context.Saga)).TransitionTo(Queued);
+        binder.Then(context => transitions.ScheduleRetry(context.Saga)).TransitionTo(Queued);
 
     private EventActivityBinder<JobState, T> GiveUp<T>(EventActivityBinder<JobState, T> binder)
         where T : class =>
-        binder.Then(context => Fail(context.Saga)).TransitionTo(Failed);
-
-    private void Accept(JobState job, JobSubmitted submitted, Guid? conversationId)
-    {
-        job.EventCorrelationId = conversationId?.ToString("N");
-        job.UserId = submitted.UserId;
-        job.Spec = submitted.Spec;
-        job.Attempt = 1;
-        job.QueuedAt = submitted.SubmittedAt;
-
-        // The API's recovery timer for a lost submission carries the job id as its token.
-        job.Timers.Cancel(job.CorrelationId);
-        job.Record(new JobQueued(job.CorrelationId, job.Attempt, clock.GetUtcNow()));
-    }
-
-    private void Requeue(JobState job, int attempt)
-    {
-        job.RetryToken = null;
-        job.Attempt = attempt;
-        job.TaskId = null;
-        job.Record(new JobQueued(job.CorrelationId, attempt, clock.GetUtcNow()));
-    }
-
-    private void RequestLaunch(JobState job)
-    {
-        var now = clock.GetUtcNow();
-        job.Record(new JobLaunchRequested(job.CorrelationId, job.Attempt, now));
-        var deadline = new JobStartDeadlineReached(job.CorrelationId, job.Attempt, Guid.CreateVersion7());
-        job.StartDeadlineToken = job.Timers.Schedule(deadline, now + settings.StartTimeout, deadline.TokenId);
-    }
-
-    private void MarkRunning(JobState job, TaskStarted started)
-    {
-        job.Timers.Cancel(job.StartDeadlineToken);
-        job.StartDeadlineToken = null;
-        job.TaskId = started.TaskId;
-        job.Record(new JobStarted(job.CorrelationId, job.Attempt, started.TaskId, started.StartedAt));
-
-        // Counted from when the task says it started, so a backlog never grants a job extra time.
-        var deadline = new JobRunDeadlineReached(job.CorrelationId, job.Attempt, Guid.CreateVersion7());
-        var dueAt = started.StartedAt + TimeSpan.FromSeconds(job.Spec!.TimeoutSeconds) + settings.RunDeadlineGrace;
-        job.RunDeadlineToken = job.Timers.Schedule(deadline, dueAt, deadline.TokenId);
-    }
-
-    private static void NoteFailure(JobState job, TaskVerdict verdict, TaskStopped stopped)
-    {
-        // Its start may not have been seen; remembering it keeps a late start from looking unwanted.
-        job.TaskId = stopped.TaskId;
-        job.LastFailure = verdict.Reason;
-        job.LastExitCode = verdict.ExitCode;
-        job.LastFailureAt = stopped.StoppedAt;
-    }
-
-    private void NoteFailure(JobState job, string reason)
-    {
-        job.LastFailure = reason;
-        job.LastExitCode = null;
-        job.LastFailureAt = clock.GetUtcNow();
-    }
-
-    private void ScheduleRetry(JobState job)
-    {
-        job.CancelTimers();
-        job.LeaveAdmission();
-        var now = clock.GetUtcNow();
-        var retryAt = now + RetryBackoff.After(job.Attempt, settings, Random.Shared);
-        var due = new JobRetryDue(job.CorrelationId, job.Attempt + 1, Guid.CreateVersion7());
-        job.RetryToken = job.Timers.Schedule(due, retryAt, due.TokenId);
-        job.Record(new JobRetryScheduled(job.CorrelationId, job.Attempt, job.Attempt + 1, job.LastFailure!, retryAt, now));
-    }
-
-    private void Fail(JobState job)
-    {
-        job.CancelTimers();
-        job.LeaveAdmission();
-        var reason = job.Attempt > 1 ? $"{job.LastFailure} (attempt {job.Attempt} of {job.Spec!.MaxAttempts})" : job.LastFailure!;
-        job.Record(new JobFailed(job.CorrelationId, job.Attempt, job.LastExitCode, reason, job.LastFailureAt ?? clock.GetUtcNow()));
-    }
-
-    private void Succeed(JobState job, TaskStopped stopped)
-    {
-        job.TaskId = stopped.TaskId;
-        job.CancelTimers();
-        job.LeaveAdmission();
-        job.Record(new JobSucceeded(job.CorrelationId, job.Attempt, 0, stopped.StoppedAt));
-    }
-
-    private void TimeOut(JobState job)
-    {
-        job.CancelTimers();
-        job.LeaveAdmission();
-        job.Record(new JobTimedOut(job.CorrelationId, job.Attempt, job.Spec!.TimeoutSeconds, clock.GetUtcNow()));
-    }
-
-    private void CancelWhileQueued(JobState job, CancelJob cancel)
-    {
-        // An earlier attempt was launched if this one is not the first, or is waiting out its retry.
-        var launchedBefore = job.Attempt > 1 || job.RetryToken is not null;
-        job.CancelTimers();
-        job.LeaveAdmission();
-        var now = clock.GetUtcNow();
-        job.Record(new JobCancelRequested(job.CorrelationId, job.Attempt, cancel.RequestedBy, cancel.Reason, now));
-        job.Record(new JobCancelled(
-            job.CorrelationId, job.Attempt, launchedBefore ? "Cancelled before it was launched again." : "Cancelled before it was launched.", now));
-    }
-
-    private void RequestStop(JobState job, CancelJob cancel)
-    {
-        job.CancelTimers();
-        var now = clock.GetUtcNow();
-        job.Record(new JobCancelRequested(job.CorrelationId, job.Attempt, cancel.RequestedBy, cancel.Reason, now));
-        var deadline = new JobStopDeadlineReached(job.CorrelationId, job.Attempt, Guid.CreateVersion7());
-        job.StopDeadlineToken = job.Timers.Schedule(deadline, now + settings.StopTimeout, deadline.TokenId);
-    }
-
-    private static void EndCancelled(JobState job, string detail, DateTimeOffset at)
-    {
-        job.CancelTimers();
-        job.LeaveAdmission();
-        job.Record(new JobCancelled(job.CorrelationId, job.Attempt, detail, at));
-    }
+        binder.Then(context => transitions.Fail(context.Saga)).TransitionTo(Failed);
 }

@@ -1,8 +1,8 @@
+using EventPlatform.Contracts.Jobs;
 using EventPlatform.Contracts.Tasks;
 using EventPlatform.Sagas.Jobs;
 using Marten;
 using MassTransit;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -18,39 +18,31 @@ internal sealed partial class TaskReconciler(
     IDocumentStore store,
     IBus bus,
     IOptions<ReconciliationOptions> options,
-    ILogger<TaskReconciler> logger) : BackgroundService
+    ILogger<TaskReconciler> logger) : PollingLoop(logger)
 {
+    /// <summary>The saga's states in which a job has a task that should be alive.</summary>
+    private const string Running = nameof(JobPhase.Running);
+    private const string Cancelling = nameof(Jobs.JobStateMachine.Cancelling);
+
     private readonly ReconciliationOptions settings = options.Value;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await Task.Delay(settings.StartupDelay, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await ReconcileAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // A failed pass is retried at the next interval.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                LogPassFailed(ex);
-            }
+    protected override string Activity => "Reconciliation pass";
 
-            await Task.Delay(settings.Interval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
+    protected override TimeSpan StartupDelay => settings.StartupDelay;
+
+    protected override async Task<bool> RunRoundAsync(CancellationToken cancellationToken)
+    {
+        await ReconcileAsync(cancellationToken).ConfigureAwait(false);
+        return false;
     }
+
+    protected override Task WaitAsync(CancellationToken cancellationToken) => DelayAsync(settings.Interval, cancellationToken);
 
     internal async Task<int> ReconcileAsync(CancellationToken cancellationToken)
     {
         await using var session = store.QuerySession();
         var running = await session.Query<JobState>()
-            .Where(x => (x.CurrentState == "Running" || x.CurrentState == "Cancelling") && x.TaskId != null)
+            .Where(x => (x.CurrentState == Running || x.CurrentState == Cancelling) && x.TaskId != null)
             .Select(x => new { x.CorrelationId, x.Attempt, x.TaskId, x.EventCorrelationId })
             .ToListAsync(cancellationToken)
             .ConfigureAwait(false);
@@ -68,7 +60,4 @@ internal sealed partial class TaskReconciler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reconciliation asked about {Count} running tasks")]
     private partial void LogPass(int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciliation pass failed; trying again at the next interval")]
-    private partial void LogPassFailed(Exception exception);
 }

@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using EventPlatform.Contracts.Jobs;
+using EventPlatform.Contracts;
 
 namespace EventPlatform.Sagas.Scheduling;
 
@@ -17,10 +17,7 @@ public static class ContractMessageJson
         Converters = { new JsonStringEnumConverter() },
     };
 
-    private static readonly FrozenDictionary<string, Type> ContractTypes = typeof(JobSubmitted).Assembly
-        .GetExportedTypes()
-        .Where(t => t is { IsClass: true, IsAbstract: false })
-        .ToFrozenDictionary(t => t.FullName!, t => t);
+    private static readonly FrozenDictionary<string, Type> KnownTypes = ContractTypes.JobMessages.ToFrozenDictionary(t => t.FullName!, t => t);
 
     public static string TypeName(object message) => message.GetType().FullName!;
 
@@ -28,7 +25,7 @@ public static class ContractMessageJson
 
     public static (object Message, Type Type) Deserialize(string typeName, string body)
     {
-        if (!ContractTypes.TryGetValue(typeName, out var type))
+        if (!KnownTypes.TryGetValue(typeName, out var type))
         {
             throw new InvalidOperationException($"Scheduled message type '{typeName}' is not a known contract.");
         }

@@ -1,7 +1,6 @@
 using EventPlatform.Sagas.Jobs;
 using Marten;
 using MassTransit;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -18,38 +17,17 @@ internal sealed partial class ScheduledMessageDispatcher(
     IDocumentStore store,
     IBus bus,
     IOptions<SchedulerOptions> options,
-    ILogger<ScheduledMessageDispatcher> logger) : BackgroundService
+    ILogger<ScheduledMessageDispatcher> logger) : PollingLoop(logger)
 {
     private readonly SchedulerOptions settings = options.Value;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var table = ScheduledMessageTable.QualifiedName(store.Options.DatabaseSchemaName);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            int dispatched;
-            try
-            {
-                dispatched = await DispatchDueAsync(table, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // The dispatcher must outlive a failed poll (database restart, bus hiccup).
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                LogPollFailed(ex);
-                dispatched = 0;
-            }
+    protected override string Activity => "Polling for scheduled messages";
 
-            if (dispatched < settings.BatchSize)
-            {
-                await Task.Delay(settings.PollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-        }
-    }
+    /// <summary>A full batch means more may be due already.</summary>
+    protected override async Task<bool> RunRoundAsync(CancellationToken cancellationToken) =>
+        await DispatchDueAsync(ScheduledMessageTable.QualifiedName(store.Options.DatabaseSchemaName), cancellationToken).ConfigureAwait(false) >= settings.BatchSize;
+
+    protected override Task WaitAsync(CancellationToken cancellationToken) => DelayAsync(settings.PollInterval, cancellationToken);
 
     internal async Task<int> DispatchDueAsync(string table, CancellationToken cancellationToken)
     {
@@ -111,7 +89,4 @@ internal sealed partial class ScheduledMessageDispatcher(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Scheduled message {TokenId} of type {MessageType} cannot be read and is dropped")]
     private partial void LogUnreadable(Exception exception, Guid tokenId, string messageType);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Polling for scheduled messages failed; trying again")]
-    private partial void LogPollFailed(Exception exception);
 }

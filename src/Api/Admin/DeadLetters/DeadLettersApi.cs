@@ -1,7 +1,8 @@
 using EventPlatform.Api.Auth;
-using EventPlatform.Api.Hosting;
+using EventPlatform.Contracts;
 using EventPlatform.Projections;
 using EventPlatform.Sagas.Scheduling;
+using EventPlatform.Sagas.DeadLetters;
 using Marten;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -78,7 +79,7 @@ internal static class DeadLettersApi
         var (message, type) = ContractMessageJson.Deserialize(reader.GetString(1), reader.GetString(2));
         var letter = Read(reader);
         await using var session = store.QuerySession();
-        var conversation = JobIdReaders.Of(message) is { } jobId
+        var conversation = message is IJobMessage { JobId: var jobId }
             ? await JobCorrelation.FindAsync(session, jobId, cancellationToken).ConfigureAwait(false)
             : null;
         await bus.Publish(message, type, context => context.ConversationId = conversation ?? context.ConversationId, cancellationToken)

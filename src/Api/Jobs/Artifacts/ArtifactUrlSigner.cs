@@ -2,7 +2,7 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using EventPlatform.EcsBridge.Artifacts;
+using EventPlatform.Contracts.Artifacts;
 
 namespace EventPlatform.Api.Jobs.Artifacts;
 

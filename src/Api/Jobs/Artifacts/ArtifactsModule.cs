@@ -1,4 +1,4 @@
-using EventPlatform.EcsBridge.Artifacts;
+using EventPlatform.Contracts.Artifacts;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +9,11 @@ internal static class ArtifactsModule
     /// <summary>The artifact catalog for the configured store (section "Artifacts"), and the signer of local download URLs.</summary>
     public static IServiceCollection AddJobArtifacts(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddArtifactsOptions(configuration);
+        services.AddOptions<ArtifactsOptions>()
+            .Bind(configuration.GetSection(ArtifactsOptions.Section))
+            .Validate(o => o.HasStore, ArtifactsOptions.StoreProblem)
+            .Validate(o => o.HasUsableUrlLifetime, ArtifactsOptions.UrlLifetimeProblem)
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(provider => ArtifactUrlSigner.From(provider.GetRequiredService<IOptions<ArtifactsOptions>>().Value));
         services.AddSingleton<LocalArtifactFiles>();

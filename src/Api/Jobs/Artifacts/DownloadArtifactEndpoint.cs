@@ -1,4 +1,4 @@
-using EventPlatform.EcsBridge.Artifacts;
+using EventPlatform.Contracts.Artifacts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.Options;

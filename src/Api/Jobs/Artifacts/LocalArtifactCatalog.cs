@@ -1,4 +1,4 @@
-using EventPlatform.EcsBridge.Artifacts;
+using EventPlatform.Contracts.Artifacts;
 using Microsoft.Extensions.Options;
 
 namespace EventPlatform.Api.Jobs.Artifacts;

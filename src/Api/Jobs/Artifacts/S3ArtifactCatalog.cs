@@ -1,7 +1,7 @@
 using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
-using EventPlatform.EcsBridge.Artifacts;
+using EventPlatform.Contracts.Artifacts;
 using Microsoft.Extensions.Options;
 
 namespace EventPlatform.Api.Jobs.Artifacts;

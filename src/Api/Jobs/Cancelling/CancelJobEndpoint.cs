@@ -41,7 +41,7 @@ internal static class CancelJobEndpoint
             return JobNotFound.Problem(jobId);
         }
 
-        if (view.State is JobPhase.Succeeded or JobPhase.Failed or JobPhase.TimedOut)
+        if (view.State.HasEnded() && view.State != JobPhase.Cancelled)
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,

@@ -1,6 +1,5 @@
 using System.Globalization;
 using EventPlatform.Contracts.Jobs;
-using EventPlatform.Projections.JobStatus;
 
 namespace EventPlatform.Api.Jobs.Listing;
 

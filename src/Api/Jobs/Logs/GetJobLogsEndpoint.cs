@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using EventPlatform.Api.Jobs.Artifacts;
-using EventPlatform.EcsBridge.Artifacts;
-using EventPlatform.EcsBridge.LiveOutput;
+using EventPlatform.Contracts.Artifacts;
+using EventPlatform.Contracts.Tasks;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 

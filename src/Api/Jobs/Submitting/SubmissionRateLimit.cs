@@ -21,10 +21,10 @@ internal static class SubmissionRateLimit
 {
     public const string Policy = "submissions";
 
-    public static void AddSubmissionRateLimit(this WebApplicationBuilder builder)
+    public static void AddSubmissionRateLimit(this IServiceCollection services, IConfiguration configuration)
     {
-        var settings = builder.Configuration.GetSection(SubmissionRateOptions.Section).Get<SubmissionRateOptions>() ?? new SubmissionRateOptions();
-        builder.Services.AddRateLimiter(limiter =>
+        var settings = configuration.GetSection(SubmissionRateOptions.Section).Get<SubmissionRateOptions>() ?? new SubmissionRateOptions();
+        services.AddRateLimiter(limiter =>
         {
             limiter.AddPolicy(Policy, context => RateLimitPartition.GetTokenBucketLimiter(
                 context.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? string.Empty,

@@ -1,0 +1,41 @@
+using EventPlatform.Api.Admin.DeadLetters;
+using EventPlatform.Api.Admin.Projections;
+using EventPlatform.Api.Auth;
+using EventPlatform.Api.Jobs;
+using EventPlatform.Api.Jobs.Artifacts;
+using EventPlatform.Api.Jobs.Submitting;
+using EventPlatform.Api.OpenApi;
+using EventPlatform.Api.Stats;
+
+namespace EventPlatform.Api;
+
+public static class ApiModule
+{
+    /// <summary>
+    /// The REST API: API keys, the per-user submission rate, artifacts and the API description. It
+    /// publishes on the bus and reads the event store and the lifecycle's tables, which the host
+    /// composes; a running job's output comes from the host's <c>ILiveOutput</c>.
+    /// </summary>
+    public static IServiceCollection AddApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddApiKeyAuth(configuration);
+        services.AddSubmissionRateLimit(configuration);
+        services.AddJobArtifacts(configuration);
+        services.AddPlatformOpenApi();
+        return services;
+    }
+
+    /// <summary>Every endpoint of the API, behind API-key authentication and the submission rate limit.</summary>
+    public static WebApplication MapApi(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.MapPlatformOpenApi();
+        app.MapJobsApi();
+        app.MapDeadLetters();
+        app.MapProjectionsAdmin();
+        app.MapStats();
+        return app;
+    }
+}

@@ -1,4 +1,0 @@
-namespace EventPlatform.EcsBridge.LocalLauncher.Sandboxing;
-
-/// <summary>A task cannot be sandboxed here; it does not run at all.</summary>
-internal sealed class SandboxUnavailableException(string message) : Exception(message);
