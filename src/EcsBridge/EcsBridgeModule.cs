@@ -21,8 +21,8 @@ public static class EcsBridgeModule
     {
         bus.TryAddSingleton(TimeProvider.System);
         bus.AddSingleton<TaskEventIntake>();
-        bus.AddConsumer<LaunchTaskConsumer, LaunchTaskConsumerDefinition>();
-        bus.AddConsumer<StopTaskConsumer, StopTaskConsumerDefinition>();
+        bus.AddConsumer<LaunchTaskConsumer, TaskCommandConsumerDefinition<LaunchTaskConsumer>>();
+        bus.AddConsumer<StopTaskConsumer, TaskCommandConsumerDefinition<StopTaskConsumer>>();
         bus.AddConsumer<ReconcileTaskConsumer>();
         if (onEcs)
         {
