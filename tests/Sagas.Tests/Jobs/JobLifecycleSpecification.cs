@@ -2,6 +2,7 @@ using EventPlatform.Contracts.Jobs;
 using EventPlatform.Contracts.Tasks;
 using EventPlatform.Sagas.Jobs;
 using EventPlatform.Sagas.Scheduling;
+using EventPlatform.Testing;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using JobStateMachine = EventPlatform.Sagas.Jobs.JobStateMachine;
@@ -101,7 +102,7 @@ public abstract class JobLifecycleSpecification
         committedTimers = [];
 
         provider = new ServiceCollection()
-            .AddJobLifecycleTestHarness(new FixedTimeProvider(Now), options =>
+            .AddJobLifecycleTestHarness(new FixedClock(Now), options =>
             {
                 options.RunDeadlineGrace = RunDeadlineGrace;
                 options.StartTimeout = StartTimeout;
