@@ -212,8 +212,7 @@ public class When_an_admission_arrives_while_the_job_is_being_cancelled : JobLif
     public async Task The_admission_is_published_again_after_the_cancel()
     {
         await GivenARunningJob();
-        await Deliver(Cancel());
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Cancelling), Is.EqualTo(JobId), "Given: the job is being cancelled");
+        await Given(Cancel(), theJobIs: x => x.Cancelling);
         await Publish(Admitted(attempt: 1));
     }
 
@@ -250,7 +249,6 @@ public abstract class AdmissionAfterTheEndSpecification : JobLifecycleSpecificat
     public async Task An_admission_arrives_after_the_job_ended()
     {
         await GivenTheJobEnded();
-        Assert.That(await SagaHarness.Exists(JobId, EndState), Is.EqualTo(JobId), "Given: the job ended");
         recordedBefore = Recorded;
         admissionsBefore = ConsumedCount<JobAdmitted>();
         launchesBefore = PublishedSoFar<LaunchTask>().Count;
@@ -274,7 +272,10 @@ public abstract class AdmissionAfterTheEndSpecification : JobLifecycleSpecificat
         Assert.That(Job.Admission, Is.EqualTo(AdmissionChange.Release), "The slot the controller took for the ended job is freed");
     }
 
-    /// <summary>Brings the job to its end with Given steps, so the end is committed before the admission arrives.</summary>
+    /// <summary>
+    /// Brings the job to its end with Given steps, the last naming <see cref="EndState"/>, so the end is
+    /// committed before the admission arrives.
+    /// </summary>
     protected abstract Task GivenTheJobEnded();
 }
 
@@ -285,7 +286,7 @@ public class When_an_admission_arrives_after_the_job_succeeded : AdmissionAfterT
     protected override async Task GivenTheJobEnded()
     {
         await GivenARunningJob();
-        await Deliver(Stopped(exitCode: 0));
+        await Given(Stopped(exitCode: 0), theJobIs: EndState);
     }
 }
 
@@ -296,7 +297,7 @@ public class When_an_admission_arrives_after_the_job_failed : AdmissionAfterTheE
     protected override async Task GivenTheJobEnded()
     {
         await GivenARunningJob();
-        await Deliver(Stopped(exitCode: 3));
+        await Given(Stopped(exitCode: 3), theJobIs: EndState);
     }
 }
 
@@ -311,7 +312,7 @@ public class When_an_admission_arrives_after_the_job_timed_out : AdmissionAfterT
     protected override async Task GivenTheJobEnded()
     {
         await GivenARunningJob();
-        await FireAndDeliver<JobRunDeadlineReached>();
+        await Given(FallDue<JobRunDeadlineReached>(), theJobIs: EndState);
     }
 }
 
@@ -335,6 +336,6 @@ public class When_an_admission_arrives_after_the_job_was_cancelled_while_waiting
     protected override async Task GivenTheJobEnded()
     {
         await GivenAQueuedJob();
-        await Deliver(Cancel());
+        await Given(Cancel(), theJobIs: EndState);
     }
 }

@@ -259,7 +259,7 @@ public class When_the_task_of_a_job_being_cancelled_stops : JobLifecycleSpecific
     public async Task The_task_confirms_its_stop()
     {
         await GivenARunningJob();
-        await Deliver(Cancel());
+        await Given(Cancel());
         await Publish(Stopped(exitCode: 137, stopCode: "UserInitiated", reason: "Cancelled by alice."));
     }
 
@@ -291,7 +291,7 @@ public class When_the_task_of_a_job_being_cancelled_ends_with_exit_code_0 : JobL
     public async Task The_command_finishes_before_the_stop_reaches_it()
     {
         await GivenARunningJob();
-        await Deliver(Cancel());
+        await Given(Cancel());
         await Publish(Stopped(exitCode: 0));
     }
 
@@ -315,8 +315,7 @@ public class When_a_job_is_cancelled_twice : JobLifecycleSpecification
     public async Task The_cancel_is_sent_again()
     {
         await GivenARunningJob();
-        await Deliver(Cancel());
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Cancelling), Is.EqualTo(JobId), "Given: the job is being cancelled");
+        await Given(Cancel(), theJobIs: x => x.Cancelling);
         stopDeadline = Job.StopDeadlineToken!.Value;
         await Publish(new CancelJob(JobId, "bob", "Me too"));
     }
@@ -348,7 +347,7 @@ public class When_the_task_does_not_confirm_its_stop : JobLifecycleSpecification
     public async Task The_stop_deadline_falls_due()
     {
         await GivenARunningJob();
-        await Deliver(Cancel());
+        await Given(Cancel());
         await Fire<JobStopDeadlineReached>();
     }
 
@@ -378,7 +377,7 @@ public class When_a_stop_deadline_with_an_unknown_token_arrives : JobLifecycleSp
     public async Task A_stop_deadline_the_job_does_not_hold_is_delivered()
     {
         await GivenARunningJob();
-        await Deliver(Cancel());
+        await Given(Cancel());
         await Publish(new JobStopDeadlineReached(JobId, 1, Guid.CreateVersion7()));
     }
 
@@ -400,9 +399,8 @@ public class When_the_task_stops_after_the_stop_deadline : JobLifecycleSpecifica
     public async Task The_stop_confirmation_arrives_late()
     {
         await GivenARunningJob();
-        await Deliver(Cancel());
-        await FireAndDeliver<JobStopDeadlineReached>();
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Cancelled), Is.EqualTo(JobId), "Given: the job was cancelled");
+        await Given(Cancel());
+        await Given(FallDue<JobStopDeadlineReached>(), theJobIs: x => x.Cancelled);
         await Publish(Stopped(exitCode: 137, stopCode: "UserInitiated", reason: "Cancelled by alice."));
     }
 
@@ -426,10 +424,9 @@ public class When_the_stop_deadline_fires_after_the_task_stopped : JobLifecycleS
     public async Task The_stop_deadline_arrives_late()
     {
         await GivenARunningJob();
-        await Deliver(Cancel());
-        deadline = (JobStopDeadlineReached)PendingTimer<JobStopDeadlineReached>().Message;
-        await Deliver(Stopped(exitCode: 137, stopCode: "UserInitiated", reason: "Cancelled by alice."));
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Cancelled), Is.EqualTo(JobId), "Given: the job was cancelled");
+        await Given(Cancel());
+        deadline = PendingTimerMessage<JobStopDeadlineReached>();
+        await Given(Stopped(exitCode: 137, stopCode: "UserInitiated", reason: "Cancelled by alice."), theJobIs: x => x.Cancelled);
         await Publish(deadline);
     }
 
@@ -451,7 +448,7 @@ public class When_the_launch_fails_while_the_job_is_being_cancelled : JobLifecyc
     public async Task The_launcher_reports_a_failed_launch()
     {
         await GivenAStartingJob();
-        await Deliver(Cancel());
+        await Given(Cancel());
         await Publish(LaunchFailed(attempt: 1, retryable: true));
     }
 
@@ -482,7 +479,7 @@ public class When_the_task_starts_while_the_job_is_being_cancelled : JobLifecycl
     public async Task The_start_arrives_after_the_cancel()
     {
         await GivenAStartingJob();
-        await Deliver(Cancel());
+        await Given(Cancel());
         await Publish(Started(attempt: 1));
     }
 
@@ -507,8 +504,8 @@ public class When_the_run_deadline_fires_while_the_job_is_being_cancelled : JobL
     public async Task The_cancelled_run_deadline_is_delivered_anyway()
     {
         await GivenARunningJob();
-        deadline = (JobRunDeadlineReached)PendingTimer<JobRunDeadlineReached>().Message;
-        await Deliver(Cancel());
+        deadline = PendingTimerMessage<JobRunDeadlineReached>();
+        await Given(Cancel());
         await Publish(deadline);
     }
 
@@ -530,7 +527,7 @@ public class When_a_task_of_an_earlier_attempt_stops_while_the_job_is_being_canc
     public async Task The_task_of_attempt_1_reports_late()
     {
         await GivenAttempt2Running();
-        await Deliver(Cancel());
+        await Given(Cancel());
         await Publish(Stopped(exitCode: 0, attempt: 1));
     }
 
@@ -553,8 +550,7 @@ public class When_a_finished_job_is_cancelled : JobLifecycleSpecification
     public async Task The_cancel_arrives_after_the_job_succeeded()
     {
         await GivenARunningJob();
-        await Deliver(Stopped(exitCode: 0));
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Succeeded), Is.EqualTo(JobId), "Given: the job succeeded");
+        await Given(Stopped(exitCode: 0), theJobIs: x => x.Succeeded);
         await Publish(Cancel());
     }
 
@@ -580,8 +576,7 @@ public class When_a_cancelled_job_is_cancelled_again : JobLifecycleSpecification
     public async Task The_cancel_is_sent_after_the_job_was_cancelled()
     {
         await GivenAJobQueuedForAttempt2();
-        await Deliver(Cancel());
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Cancelled), Is.EqualTo(JobId), "Given: the job was cancelled");
+        await Given(Cancel(), theJobIs: x => x.Cancelled);
         await Publish(Cancel());
     }
 

@@ -12,8 +12,9 @@ public class When_the_last_attempt_fails_for_a_retryable_reason : JobLifecycleSp
     public async Task Three_attempts_fail_each_their_own_way()
     {
         await GivenAttempt2Running();
-        await Deliver(Stopped(exitCode: null, attempt: 2, stopCode: "SpotInterruption", reason: "Your Spot Task was interrupted"));
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId), "Given: attempt 3 is queued");
+        await Given(
+            Stopped(exitCode: null, attempt: 2, stopCode: "SpotInterruption", reason: "Your Spot Task was interrupted"),
+            theJobIs: x => x.Queued);
         await GivenTheNextAttemptIsDueAndAdmitted();
         await Fire<JobStartDeadlineReached>();
     }
@@ -75,11 +76,10 @@ public class When_the_agent_fails_on_the_last_attempt : JobLifecycleSpecificatio
     public async Task The_agent_of_both_attempts_fails()
     {
         await GivenAStartingJob();
-        await Deliver(Started(attempt: 1));
-        await Deliver(Stopped(exitCode: 125, attempt: 1));
+        await Given(Started(attempt: 1));
+        await Given(Stopped(exitCode: 125, attempt: 1));
         await GivenTheNextAttemptIsDueAndAdmitted();
-        await Deliver(Started(attempt: 2));
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId), "Given: attempt 2 is running");
+        await Given(Started(attempt: 2), theJobIs: x => x.Running);
         await Publish(Stopped(exitCode: 125, attempt: 2));
     }
 

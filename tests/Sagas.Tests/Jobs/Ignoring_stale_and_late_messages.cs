@@ -12,8 +12,8 @@ public class When_the_start_deadline_of_attempt_1_fires_during_attempt_2 : JobLi
     public async Task The_replaced_start_deadline_is_delivered()
     {
         await GivenAStartingJob();
-        attempt1Deadline = (JobStartDeadlineReached)PendingTimer<JobStartDeadlineReached>().Message;
-        await Deliver(FailedToStart(attempt: 1));
+        attempt1Deadline = PendingTimerMessage<JobStartDeadlineReached>();
+        await Given(FailedToStart(attempt: 1));
         await GivenTheNextAttemptIsDueAndAdmitted();
         await Publish(attempt1Deadline);
     }
@@ -62,9 +62,8 @@ public class When_the_start_deadline_fires_after_the_task_started : JobLifecycle
     public async Task The_cancelled_start_deadline_is_delivered_anyway()
     {
         await GivenAStartingJob();
-        deadline = (JobStartDeadlineReached)PendingTimer<JobStartDeadlineReached>().Message;
-        await Deliver(Started(attempt: 1));
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId), "Given: the job is running");
+        deadline = PendingTimerMessage<JobStartDeadlineReached>();
+        await Given(Started(attempt: 1), theJobIs: x => x.Running);
         await Publish(deadline);
     }
 
@@ -88,11 +87,10 @@ public class When_the_run_deadline_of_attempt_1_fires_during_attempt_2 : JobLife
     public async Task The_replaced_run_deadline_is_delivered()
     {
         await GivenARunningJob();
-        attempt1Deadline = (JobRunDeadlineReached)PendingTimer<JobRunDeadlineReached>().Message;
-        await Deliver(Stopped(exitCode: null, stopCode: "SpotInterruption", reason: "Your Spot Task was interrupted"));
+        attempt1Deadline = PendingTimerMessage<JobRunDeadlineReached>();
+        await Given(Stopped(exitCode: null, stopCode: "SpotInterruption", reason: "Your Spot Task was interrupted"));
         await GivenTheNextAttemptIsDueAndAdmitted();
-        await Deliver(Started(attempt: 2));
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId), "Given: attempt 2 is running");
+        await Given(Started(attempt: 2), theJobIs: x => x.Running);
         await Publish(attempt1Deadline);
     }
 
@@ -141,7 +139,7 @@ public class When_a_retry_due_is_delivered_twice : JobLifecycleSpecification
     public async Task The_dispatcher_delivers_the_retry_again()
     {
         await GivenAJobQueuedForAttempt2();
-        due = (JobRetryDue)PendingTimer<JobRetryDue>().Message;
+        due = PendingTimerMessage<JobRetryDue>();
         await GivenTheNextAttemptIsDueAndAdmitted();
         await Publish(due);
     }
@@ -170,9 +168,8 @@ public class When_a_retry_due_is_delivered_twice_while_attempt_2_waits_for_a_slo
     public async Task The_dispatcher_delivers_the_retry_again()
     {
         await GivenAJobQueuedForAttempt2();
-        due = (JobRetryDue)PendingTimer<JobRetryDue>().Message;
-        await FireAndDeliver<JobRetryDue>();
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId), "Given: attempt 2 waits for a slot");
+        due = PendingTimerMessage<JobRetryDue>();
+        await Given(FallDue<JobRetryDue>(), theJobIs: x => x.Queued);
         await Publish(due);
     }
 
@@ -307,8 +304,7 @@ public class When_the_task_of_attempt_1_starts_after_its_start_deadline : JobLif
     public async Task The_slow_task_reports_while_the_job_waits_for_attempt_2()
     {
         await GivenAStartingJob();
-        await FireAndDeliver<JobStartDeadlineReached>();
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId), "Given: attempt 2 is queued");
+        await Given(FallDue<JobStartDeadlineReached>(), theJobIs: x => x.Queued);
         await Publish(Started(attempt: 1));
     }
 
@@ -335,11 +331,10 @@ public class When_messages_arrive_after_the_job_failed : JobLifecycleSpecificati
     public async Task Every_kind_of_message_arrives_late()
     {
         await GivenAStartingJob();
-        startDeadline = (JobStartDeadlineReached)PendingTimer<JobStartDeadlineReached>().Message;
-        await Deliver(Started(attempt: 1));
-        runDeadline = (JobRunDeadlineReached)PendingTimer<JobRunDeadlineReached>().Message;
-        await Deliver(Stopped(exitCode: 3));
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Failed), Is.EqualTo(JobId), "Given: the job failed");
+        startDeadline = PendingTimerMessage<JobStartDeadlineReached>();
+        await Given(Started(attempt: 1));
+        runDeadline = PendingTimerMessage<JobRunDeadlineReached>();
+        await Given(Stopped(exitCode: 3), theJobIs: x => x.Failed);
 
         await Publish(Submitted());
         await Publish(Started(attempt: 1));

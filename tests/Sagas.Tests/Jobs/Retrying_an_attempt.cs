@@ -233,9 +233,8 @@ public class When_attempt_2_is_admitted : JobLifecycleSpecification
     {
         await GivenAStartingJob();
         attempt1StartDeadline = Job.StartDeadlineToken!.Value;
-        await Deliver(FailedToStart(attempt: 1));
-        await FireAndDeliver<JobRetryDue>();
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId), "Given: attempt 2 waits for a slot");
+        await Given(FailedToStart(attempt: 1));
+        await Given(FallDue<JobRetryDue>(), theJobIs: x => x.Queued);
         retryScheduled = RecordedSingle<JobRetryScheduled>();
         await Publish(Admitted(attempt: 2));
     }
@@ -349,7 +348,7 @@ public class When_the_back_off_reaches_its_maximum : JobLifecycleSpecification
         await GivenAStartingJob();
         for (var attempt = 1; attempt < 5; attempt++)
         {
-            await Deliver(LaunchFailed(attempt));
+            await Given(LaunchFailed(attempt));
             await GivenTheNextAttemptIsDueAndAdmitted();
             Assert.That(Job.Attempt, Is.EqualTo(attempt + 1), "Given: the next attempt is starting");
         }

@@ -194,8 +194,7 @@ public class When_a_task_start_is_reported_after_the_task_stopped : JobLifecycle
     public async Task The_start_arrives_last()
     {
         await GivenAStartingJob();
-        await Deliver(Stopped(exitCode: 0));
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Succeeded), Is.EqualTo(JobId), "Given: the job succeeded");
+        await Given(Stopped(exitCode: 0), theJobIs: x => x.Succeeded);
         await Publish(Started());
     }
 

@@ -96,7 +96,7 @@ public class When_a_task_start_is_reported_after_its_timeout_has_passed : JobLif
     public async Task The_start_arrives_two_minutes_late()
     {
         await GivenAStartingJob();
-        await Deliver(Started());
+        await Given(Started());
         runDeadlineDueAt = PendingTimer<JobRunDeadlineReached>().DueAt;
         await Fire<JobRunDeadlineReached>();
     }
@@ -129,8 +129,7 @@ public class When_a_task_stops_after_the_job_timed_out : JobLifecycleSpecificati
     public async Task The_stopped_task_reports_after_the_deadline()
     {
         await GivenARunningJob();
-        await FireAndDeliver<JobRunDeadlineReached>();
-        Assert.That(await SagaHarness.Exists(JobId, x => x.TimedOut), Is.EqualTo(JobId), "Given: the job timed out");
+        await Given(FallDue<JobRunDeadlineReached>(), theJobIs: x => x.TimedOut);
         await Publish(Stopped(exitCode: 137, stopCode: "UserInitiated", reason: "Job exceeded its timeout of 1 s."));
     }
 
@@ -163,9 +162,8 @@ public class When_the_run_deadline_is_delivered_twice : JobLifecycleSpecificatio
     public async Task The_dispatcher_delivers_the_deadline_again()
     {
         await GivenARunningJob();
-        deadline = (JobRunDeadlineReached)PendingTimer<JobRunDeadlineReached>().Message;
-        await FireAndDeliver<JobRunDeadlineReached>();
-        Assert.That(await SagaHarness.Exists(JobId, x => x.TimedOut), Is.EqualTo(JobId), "Given: the job timed out");
+        deadline = PendingTimerMessage<JobRunDeadlineReached>();
+        await Given(FallDue<JobRunDeadlineReached>(), theJobIs: x => x.TimedOut);
         await Publish(deadline);
     }
 
@@ -196,9 +194,8 @@ public class When_the_run_deadline_fires_after_the_job_succeeded : JobLifecycleS
     public async Task The_task_stops_in_time_and_the_deadline_is_delivered_anyway()
     {
         await GivenARunningJob();
-        deadline = (JobRunDeadlineReached)PendingTimer<JobRunDeadlineReached>().Message;
-        await Deliver(Stopped(exitCode: 0));
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Succeeded), Is.EqualTo(JobId), "Given: the job succeeded");
+        deadline = PendingTimerMessage<JobRunDeadlineReached>();
+        await Given(Stopped(exitCode: 0), theJobIs: x => x.Succeeded);
 
         // The dispatcher had claimed the timer before the saga cancelled it.
         await Publish(deadline);
