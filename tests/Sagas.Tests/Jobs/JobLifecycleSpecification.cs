@@ -12,7 +12,10 @@ namespace EventPlatform.Sagas.Tests.Jobs;
 
 /// <summary>
 /// One scenario per harness: every test gets a fresh service provider, bus and saga repository.
-/// Derived fixtures bring the job to their scenario in their own [SetUp], which runs after this one.
+/// Derived fixtures bring the job to their scenario in their own [SetUp], which runs after this one:
+/// Given steps, then the When step under test. Each step waits until the saga consumed its message and
+/// checks the state it leaves the job in, so that every test of a fixture starts from there and asserts
+/// only its own point.
 /// A job launches only once the admission controller (not part of the harness) gives its attempt a
 /// slot: the Given steps publish the <see cref="JobAdmitted"/> it would.
 /// </summary>
@@ -162,6 +165,20 @@ public abstract class JobLifecycleSpecification
         CommitTheTransition();
     }
 
+    /// <summary>
+    /// The step under test: the saga consumes the message and, if named, the job is in that state. Its
+    /// transition stays uncommitted, for the tests to read what it recorded, set and changed.
+    /// </summary>
+    protected Task When<T>(T message, Func<JobStateMachine, State>? theJobIs = null)
+        where T : class => TakeStep("When", [message], theJobIs);
+
+    /// <summary>
+    /// The step under test, its message delivered twice. Both are published before the saga is waited
+    /// for, so the copy can arrive while the first is handled, as a redelivery may.
+    /// </summary>
+    protected Task WhenDeliveredTwice<T>(T message, Func<JobStateMachine, State> theJobIs)
+        where T : class => TakeStep("When", [message, message], theJobIs);
+
     /// <summary>The single pending timer whose message is a <typeparamref name="T"/>.</summary>
     protected ScheduledDelivery PendingTimer<T>()
     {
@@ -185,10 +202,6 @@ public abstract class JobLifecycleSpecification
         firedTimers.Add(timer.TokenId);
         return (T)timer.Message;
     }
-
-    /// <summary>A timer falling due: the test publishes its message, as the dispatcher would.</summary>
-    protected Task Fire<T>()
-        where T : class => Publish(FallDue<T>());
 
     /// <summary>Attempt 1 waits in line for a slot.</summary>
     protected Task GivenAQueuedJob() => Given(Submitted(), theJobIs: x => x.Queued);
@@ -278,12 +291,12 @@ public abstract class JobLifecycleSpecification
     /// </summary>
     protected static CancellationToken AlreadyCancelled => new(canceled: true);
 
-    protected int ConsumedCount<T>()
+    private int ConsumedCount<T>()
         where T : class =>
         SagaHarness.Consumed.Select<T>(AlreadyCancelled).Count(x => x.Exception is null);
 
     /// <summary>
-    /// Every Given step goes through here: publishes the messages, waits until the saga consumed
+    /// Every Given and When step goes through here: publishes the messages, waits until the saga consumed
     /// each of them without a fault and, if the step names a state, checks the job is in it.
     /// </summary>
     private async Task TakeStep<T>(string step, IReadOnlyList<T> messages, Func<JobStateMachine, State>? theJobIs)
