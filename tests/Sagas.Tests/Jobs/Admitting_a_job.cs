@@ -13,15 +13,12 @@ public class When_attempt_1_is_admitted : JobLifecycleSpecification
     public async Task The_admission_controller_gives_attempt_1_a_slot()
     {
         await GivenAQueuedJob();
-        await Publish(Admitted(attempt: 1));
+        await When(Admitted(attempt: 1), theJobIs: x => x.Starting);
     }
 
     [Test]
-    public async Task Should_launch_attempt_1()
+    public void Should_launch_attempt_1()
     {
-        Assert.That(await ConsumedBySaga<JobAdmitted>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId));
-
         Assert.That(Recorded, Is.EqualTo(new object[]
         {
             new JobQueued(JobId, 1, Now),
@@ -42,11 +39,8 @@ public class When_attempt_1_is_admitted : JobLifecycleSpecification
     }
 
     [Test]
-    public async Task Should_give_the_task_the_jobs_correlation_id_not_the_admissions_conversation()
+    public void Should_give_the_task_the_jobs_correlation_id_not_the_admissions_conversation()
     {
-        Assert.That(await ConsumedBySaga<JobAdmitted>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId));
-
         var submission = Harness.Consumed.Select<JobSubmitted>().Single().Context.ConversationId;
         var admission = Harness.Consumed.Select<JobAdmitted>().Single().Context.ConversationId;
         Assert.That(submission, Is.Not.Null);
@@ -56,11 +50,8 @@ public class When_attempt_1_is_admitted : JobLifecycleSpecification
     }
 
     [Test]
-    public async Task Should_set_the_start_deadline_of_attempt_1()
+    public void Should_set_the_start_deadline_of_attempt_1()
     {
-        Assert.That(await ConsumedBySaga<JobAdmitted>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId));
-
         var token = Job.StartDeadlineToken;
         Assert.That(token, Is.Not.Null);
         Assert.That(PendingTimers, Is.EqualTo(new[]
@@ -83,15 +74,12 @@ public class When_an_admission_is_delivered_twice : JobLifecycleSpecification
         // It publishes an admission again when the saga has not taken it up in time.
         await GivenAStartingJob();
         startDeadline = Job.StartDeadlineToken!.Value;
-        await Publish(Admitted(attempt: 1));
+        await When(Admitted(attempt: 1), theJobIs: x => x.Starting);
     }
 
     [Test]
-    public async Task Should_launch_attempt_1_once()
+    public void Should_launch_attempt_1_once()
     {
-        Assert.That(await ConsumedBySaga<JobAdmitted>(times: 2), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId));
-
         Assert.That(Recorded, Is.EqualTo(new object[]
         {
             new JobQueued(JobId, 1, Now),
@@ -111,15 +99,12 @@ public class When_an_admission_for_another_attempt_arrives : JobLifecycleSpecifi
     public async Task Attempt_2_is_admitted_while_attempt_1_waits_for_a_slot()
     {
         await GivenAQueuedJob();
-        await Publish(Admitted(attempt: 2));
+        await When(Admitted(attempt: 2), theJobIs: x => x.Queued);
     }
 
     [Test]
-    public async Task Should_keep_attempt_1_waiting_for_its_own_admission()
+    public void Should_keep_attempt_1_waiting_for_its_own_admission()
     {
-        Assert.That(await ConsumedBySaga<JobAdmitted>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId));
-
         Assert.That(Recorded, Is.EqualTo(new object[] { new JobQueued(JobId, 1, Now) }));
         Assert.That(Job.Attempt, Is.EqualTo(1));
         Assert.That(PendingTimers, Is.Empty);
@@ -135,15 +120,12 @@ public class When_an_admission_of_attempt_1_arrives_while_attempt_2_waits_for_a_
     public async Task The_admission_of_attempt_1_is_published_again_late()
     {
         await GivenAttempt2WaitingForASlot();
-        await Publish(Admitted(attempt: 1));
+        await When(Admitted(attempt: 1), theJobIs: x => x.Queued);
     }
 
     [Test]
-    public async Task Should_keep_attempt_2_waiting_for_its_own_admission()
+    public void Should_keep_attempt_2_waiting_for_its_own_admission()
     {
-        Assert.That(await ConsumedBySaga<JobAdmitted>(times: 2), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId));
-
         Assert.That(RecordedEventTypes, Is.EqualTo(new[]
         {
             typeof(JobQueued), typeof(JobLaunchRequested), typeof(JobRetryScheduled), typeof(JobQueued),
@@ -163,15 +145,12 @@ public class When_an_admission_arrives_during_a_retry_back_off : JobLifecycleSpe
     public async Task The_admission_of_attempt_1_is_published_again_after_it_failed()
     {
         await GivenAJobQueuedForAttempt2();
-        await Publish(Admitted(attempt: 1));
+        await When(Admitted(attempt: 1), theJobIs: x => x.Queued);
     }
 
     [Test]
-    public async Task Should_keep_waiting_for_the_back_off()
+    public void Should_keep_waiting_for_the_back_off()
     {
-        Assert.That(await ConsumedBySaga<JobAdmitted>(times: 2), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId));
-
         Assert.That(RecordedEventTypes, Is.EqualTo(new[] { typeof(JobQueued), typeof(JobLaunchRequested), typeof(JobRetryScheduled) }));
         Assert.That(Job.Attempt, Is.EqualTo(1));
         Assert.That(Job.StartDeadlineToken, Is.Null);
@@ -188,15 +167,12 @@ public class When_an_admission_arrives_while_the_task_runs : JobLifecycleSpecifi
     public async Task The_admission_is_published_again_after_the_task_started()
     {
         await GivenARunningJob();
-        await Publish(Admitted(attempt: 1));
+        await When(Admitted(attempt: 1), theJobIs: x => x.Running);
     }
 
     [Test]
-    public async Task Should_leave_the_job_running()
+    public void Should_leave_the_job_running()
     {
-        Assert.That(await ConsumedBySaga<JobAdmitted>(times: 2), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId));
-
         Assert.That(RecordedEventTypes, Is.EqualTo(new[] { typeof(JobQueued), typeof(JobLaunchRequested), typeof(JobStarted) }));
         Assert.That(PendingTimers.Select(x => x.TokenId), Is.EqualTo(new[] { Job.RunDeadlineToken!.Value }));
 
@@ -212,17 +188,13 @@ public class When_an_admission_arrives_while_the_job_is_being_cancelled : JobLif
     public async Task The_admission_is_published_again_after_the_cancel()
     {
         await GivenARunningJob();
-        await Deliver(Cancel());
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Cancelling), Is.EqualTo(JobId), "Given: the job is being cancelled");
-        await Publish(Admitted(attempt: 1));
+        await Given(Cancel(), theJobIs: x => x.Cancelling);
+        await When(Admitted(attempt: 1), theJobIs: x => x.Cancelling);
     }
 
     [Test]
-    public async Task Should_keep_waiting_for_the_stop()
+    public void Should_keep_waiting_for_the_stop()
     {
-        Assert.That(await ConsumedBySaga<JobAdmitted>(times: 2), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Cancelling), Is.EqualTo(JobId));
-
         Assert.That(RecordedEventTypes[^1], Is.EqualTo(typeof(JobCancelRequested)));
         Assert.That(TerminalEvents, Is.Empty);
         Assert.That(PendingTimers.Select(x => x.TokenId), Is.EqualTo(new[] { Job.StopDeadlineToken!.Value }));
@@ -240,7 +212,6 @@ public class When_an_admission_arrives_while_the_job_is_being_cancelled : JobLif
 public abstract class AdmissionAfterTheEndSpecification : JobLifecycleSpecification
 {
     private IReadOnlyList<object> recordedBefore = [];
-    private int admissionsBefore;
     private int launchesBefore;
     private int stopsBefore;
 
@@ -250,20 +221,15 @@ public abstract class AdmissionAfterTheEndSpecification : JobLifecycleSpecificat
     public async Task An_admission_arrives_after_the_job_ended()
     {
         await GivenTheJobEnded();
-        Assert.That(await SagaHarness.Exists(JobId, EndState), Is.EqualTo(JobId), "Given: the job ended");
         recordedBefore = Recorded;
-        admissionsBefore = ConsumedCount<JobAdmitted>();
         launchesBefore = PublishedSoFar<LaunchTask>().Count;
         stopsBefore = PublishedSoFar<StopTask>().Count;
-        await Publish(Admitted(Job.Attempt));
+        await When(Admitted(Job.Attempt), theJobIs: EndState);
     }
 
     [Test]
-    public async Task Should_free_the_stale_slot_and_change_nothing_else()
+    public void Should_free_the_stale_slot_and_change_nothing_else()
     {
-        Assert.That(await ConsumedBySaga<JobAdmitted>(admissionsBefore + 1), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, EndState), Is.EqualTo(JobId));
-
         Assert.That(Job.UncommittedEvents, Is.Empty, "The admission records nothing");
         Assert.That(Recorded, Is.EqualTo(recordedBefore));
         Assert.That(TerminalEvents, Has.Count.EqualTo(1));
@@ -274,7 +240,10 @@ public abstract class AdmissionAfterTheEndSpecification : JobLifecycleSpecificat
         Assert.That(Job.Admission, Is.EqualTo(AdmissionChange.Release), "The slot the controller took for the ended job is freed");
     }
 
-    /// <summary>Brings the job to its end with Given steps, so the end is committed before the admission arrives.</summary>
+    /// <summary>
+    /// Brings the job to its end with Given steps, the last naming <see cref="EndState"/>, so the end is
+    /// committed before the admission arrives.
+    /// </summary>
     protected abstract Task GivenTheJobEnded();
 }
 
@@ -285,7 +254,7 @@ public class When_an_admission_arrives_after_the_job_succeeded : AdmissionAfterT
     protected override async Task GivenTheJobEnded()
     {
         await GivenARunningJob();
-        await Deliver(Stopped(exitCode: 0));
+        await Given(Stopped(exitCode: 0), theJobIs: EndState);
     }
 }
 
@@ -296,7 +265,7 @@ public class When_an_admission_arrives_after_the_job_failed : AdmissionAfterTheE
     protected override async Task GivenTheJobEnded()
     {
         await GivenARunningJob();
-        await Deliver(Stopped(exitCode: 3));
+        await Given(Stopped(exitCode: 3), theJobIs: EndState);
     }
 }
 
@@ -311,7 +280,7 @@ public class When_an_admission_arrives_after_the_job_timed_out : AdmissionAfterT
     protected override async Task GivenTheJobEnded()
     {
         await GivenARunningJob();
-        await FireAndDeliver<JobRunDeadlineReached>();
+        await Given(FallDue<JobRunDeadlineReached>(), theJobIs: EndState);
     }
 }
 
@@ -320,11 +289,8 @@ public class When_an_admission_arrives_after_the_job_was_cancelled_while_waiting
     protected override Func<JobStateMachine, State> EndState => x => x.Cancelled;
 
     [Test]
-    public async Task Should_never_launch_the_job()
+    public void Should_never_launch_the_job()
     {
-        Assert.That(await ConsumedBySaga<JobAdmitted>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Cancelled), Is.EqualTo(JobId));
-
         Assert.That(RecordedEventTypes, Is.EqualTo(new[] { typeof(JobQueued), typeof(JobCancelRequested), typeof(JobCancelled) }));
 
         Assert.That(PublishedSoFar<LaunchTask>(), Is.Empty);
@@ -335,6 +301,6 @@ public class When_an_admission_arrives_after_the_job_was_cancelled_while_waiting
     protected override async Task GivenTheJobEnded()
     {
         await GivenAQueuedJob();
-        await Deliver(Cancel());
+        await Given(Cancel(), theJobIs: EndState);
     }
 }

@@ -1,5 +1,4 @@
 using EventPlatform.Contracts.Jobs;
-using EventPlatform.Contracts.Tasks;
 
 namespace EventPlatform.Sagas.Tests.Jobs;
 
@@ -9,15 +8,14 @@ public class When_the_runtime_says_it_killed_the_command_over_its_memory_limit :
     public async Task The_task_stops_with_137_and_an_out_of_memory_reason()
     {
         await GivenARunningJob();
-        await Publish(Stopped(exitCode: 137) with { ContainerReason = "OutOfMemoryError: Container killed due to memory usage" });
+        await When(
+            Stopped(exitCode: 137) with { ContainerReason = "OutOfMemoryError: Container killed due to memory usage" },
+            theJobIs: x => x.Failed);
     }
 
     [Test]
-    public async Task Should_end_the_job_as_failed_saying_why()
+    public void Should_end_the_job_as_failed_saying_why()
     {
-        Assert.That(await ConsumedBySaga<TaskStopped>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Failed), Is.EqualTo(JobId));
-
         var failed = RecordedSingle<JobFailed>();
         Assert.That((failed.Attempt, failed.ExitCode), Is.EqualTo((1, (int?)137)));
         Assert.That(failed.Reason, Is.EqualTo("Command exited with code 137 (OutOfMemoryError: Container killed due to memory usage)."));

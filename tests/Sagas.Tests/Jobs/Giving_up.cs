@@ -12,18 +12,16 @@ public class When_the_last_attempt_fails_for_a_retryable_reason : JobLifecycleSp
     public async Task Three_attempts_fail_each_their_own_way()
     {
         await GivenAttempt2Running();
-        await Deliver(Stopped(exitCode: null, attempt: 2, stopCode: "SpotInterruption", reason: "Your Spot Task was interrupted"));
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId), "Given: attempt 3 is queued");
+        await Given(
+            Stopped(exitCode: null, attempt: 2, stopCode: "SpotInterruption", reason: "Your Spot Task was interrupted"),
+            theJobIs: x => x.Queued);
         await GivenTheNextAttemptIsDueAndAdmitted();
-        await Fire<JobStartDeadlineReached>();
+        await When(FallDue<JobStartDeadlineReached>(), theJobIs: x => x.Failed);
     }
 
     [Test]
-    public async Task Should_end_the_job_as_failed_with_the_reason_of_the_last_attempt()
+    public void Should_end_the_job_as_failed_with_the_reason_of_the_last_attempt()
     {
-        Assert.That(await ConsumedBySaga<JobStartDeadlineReached>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Failed), Is.EqualTo(JobId));
-
         var retries = Recorded.OfType<JobRetryScheduled>().ToList();
         Assert.That(retries, Has.Count.EqualTo(2));
         Assert.That(Recorded, Is.EqualTo(new object[]
@@ -49,20 +47,14 @@ public class When_the_last_attempt_fails_for_a_retryable_reason : JobLifecycleSp
     }
 
     [Test]
-    public async Task Should_hold_no_timers()
+    public void Should_hold_no_timers()
     {
-        Assert.That(await ConsumedBySaga<JobStartDeadlineReached>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Failed), Is.EqualTo(JobId));
-
         AssertTheJobHoldsNoTimers();
     }
 
     [Test]
-    public async Task Should_free_the_slot_of_the_last_attempt()
+    public void Should_free_the_slot_of_the_last_attempt()
     {
-        Assert.That(await ConsumedBySaga<JobStartDeadlineReached>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Failed), Is.EqualTo(JobId));
-
         Assert.That(Job.Admission, Is.EqualTo(AdmissionChange.Release));
     }
 }
@@ -75,20 +67,16 @@ public class When_the_agent_fails_on_the_last_attempt : JobLifecycleSpecificatio
     public async Task The_agent_of_both_attempts_fails()
     {
         await GivenAStartingJob();
-        await Deliver(Started(attempt: 1));
-        await Deliver(Stopped(exitCode: 125, attempt: 1));
+        await Given(Started(attempt: 1));
+        await Given(Stopped(exitCode: 125, attempt: 1));
         await GivenTheNextAttemptIsDueAndAdmitted();
-        await Deliver(Started(attempt: 2));
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId), "Given: attempt 2 is running");
-        await Publish(Stopped(exitCode: 125, attempt: 2));
+        await Given(Started(attempt: 2), theJobIs: x => x.Running);
+        await When(Stopped(exitCode: 125, attempt: 2), theJobIs: x => x.Failed);
     }
 
     [Test]
-    public async Task Should_end_the_job_as_failed_with_the_last_exit_code()
+    public void Should_end_the_job_as_failed_with_the_last_exit_code()
     {
-        Assert.That(await ConsumedBySaga<TaskStopped>(times: 2), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Failed), Is.EqualTo(JobId));
-
         Assert.That(RecordedEventTypes, Is.EqualTo(new[]
         {
             typeof(JobQueued), typeof(JobLaunchRequested), typeof(JobStarted), typeof(JobRetryScheduled),
@@ -111,15 +99,12 @@ public class When_attempt_2_exits_with_a_code_that_is_not_retried : JobLifecycle
     public async Task The_command_of_attempt_2_exits_with_code_3()
     {
         await GivenAttempt2Running();
-        await Publish(Stopped(exitCode: 3, attempt: 2));
+        await When(Stopped(exitCode: 3, attempt: 2), theJobIs: x => x.Failed);
     }
 
     [Test]
-    public async Task Should_end_the_job_as_failed_at_once()
+    public void Should_end_the_job_as_failed_at_once()
     {
-        Assert.That(await ConsumedBySaga<TaskStopped>(times: 2), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Failed), Is.EqualTo(JobId));
-
         Assert.That(RecordedEventTypes[^1], Is.EqualTo(typeof(JobFailed)));
         Assert.That(Recorded.OfType<JobRetryScheduled>().Count(), Is.EqualTo(1));
         Assert.That(TerminalEvents, Has.Count.EqualTo(1));
@@ -140,15 +125,12 @@ public class When_a_job_with_a_single_attempt_does_not_start_in_time : JobLifecy
     public async Task The_start_deadline_falls_due()
     {
         await GivenAStartingJob();
-        await Fire<JobStartDeadlineReached>();
+        await When(FallDue<JobStartDeadlineReached>(), theJobIs: x => x.Failed);
     }
 
     [Test]
-    public async Task Should_stop_the_task_and_end_the_job_as_failed()
+    public void Should_stop_the_task_and_end_the_job_as_failed()
     {
-        Assert.That(await ConsumedBySaga<JobStartDeadlineReached>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Failed), Is.EqualTo(JobId));
-
         Assert.That(Recorded, Is.EqualTo(new object[]
         {
             new JobQueued(JobId, 1, Now),
@@ -173,15 +155,12 @@ public class When_a_retryable_launch_failure_hits_the_only_attempt : JobLifecycl
     public async Task The_launch_is_throttled()
     {
         await GivenAStartingJob();
-        await Publish(LaunchFailed(attempt: 1, retryable: true));
+        await When(LaunchFailed(attempt: 1, retryable: true), theJobIs: x => x.Failed);
     }
 
     [Test]
-    public async Task Should_end_the_job_as_failed()
+    public void Should_end_the_job_as_failed()
     {
-        Assert.That(await ConsumedBySaga<TaskLaunchFailed>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Failed), Is.EqualTo(JobId));
-
         Assert.That(Recorded, Is.EqualTo(new object[]
         {
             new JobQueued(JobId, 1, Now),
@@ -200,15 +179,14 @@ public class When_the_launch_fails_for_good : JobLifecycleSpecification
     public async Task The_launcher_refuses_the_task()
     {
         await GivenAStartingJob();
-        await Publish(LaunchFailed(attempt: 1, retryable: false, reason: "ClientException: The task definition does not exist"));
+        await When(
+            LaunchFailed(attempt: 1, retryable: false, reason: "ClientException: The task definition does not exist"),
+            theJobIs: x => x.Failed);
     }
 
     [Test]
-    public async Task Should_end_the_job_as_failed_without_a_retry()
+    public void Should_end_the_job_as_failed_without_a_retry()
     {
-        Assert.That(await ConsumedBySaga<TaskLaunchFailed>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Failed), Is.EqualTo(JobId));
-
         Assert.That(Recorded, Is.EqualTo(new object[]
         {
             new JobQueued(JobId, 1, Now),
@@ -230,15 +208,14 @@ public class When_the_launch_of_attempt_2_fails_for_good : JobLifecycleSpecifica
     public async Task The_launcher_refuses_attempt_2()
     {
         await GivenAttempt2Starting();
-        await Publish(LaunchFailed(attempt: 2, retryable: false, reason: "ClientException: The task definition does not exist"));
+        await When(
+            LaunchFailed(attempt: 2, retryable: false, reason: "ClientException: The task definition does not exist"),
+            theJobIs: x => x.Failed);
     }
 
     [Test]
-    public async Task Should_end_the_job_as_failed_naming_the_attempt()
+    public void Should_end_the_job_as_failed_naming_the_attempt()
     {
-        Assert.That(await ConsumedBySaga<TaskLaunchFailed>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Failed), Is.EqualTo(JobId));
-
         Assert.That(Recorded[^1], Is.EqualTo(new JobFailed(
             JobId, 2, null, "The task could not be launched: ClientException: The task definition does not exist (attempt 2 of 3)", Now)));
         Assert.That(TerminalEvents, Has.Count.EqualTo(1));

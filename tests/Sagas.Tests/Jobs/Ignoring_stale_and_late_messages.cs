@@ -12,18 +12,15 @@ public class When_the_start_deadline_of_attempt_1_fires_during_attempt_2 : JobLi
     public async Task The_replaced_start_deadline_is_delivered()
     {
         await GivenAStartingJob();
-        attempt1Deadline = (JobStartDeadlineReached)PendingTimer<JobStartDeadlineReached>().Message;
-        await Deliver(FailedToStart(attempt: 1));
+        attempt1Deadline = PendingTimerMessage<JobStartDeadlineReached>();
+        await Given(FailedToStart(attempt: 1));
         await GivenTheNextAttemptIsDueAndAdmitted();
-        await Publish(attempt1Deadline);
+        await When(attempt1Deadline, theJobIs: x => x.Starting);
     }
 
     [Test]
-    public async Task Should_leave_attempt_2_starting()
+    public void Should_leave_attempt_2_starting()
     {
-        Assert.That(await ConsumedBySaga<JobStartDeadlineReached>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId));
-
         Assert.That(RecordedEventTypes.TakeLast(2), Is.EqualTo(new[] { typeof(JobQueued), typeof(JobLaunchRequested) }));
         Assert.That(Recorded.OfType<JobRetryScheduled>().Count(), Is.EqualTo(1));
         Assert.That(Job.Attempt, Is.EqualTo(2));
@@ -39,15 +36,12 @@ public class When_a_start_deadline_with_a_replaced_token_names_the_current_attem
     public async Task A_start_deadline_with_an_unknown_token_is_delivered()
     {
         await GivenAStartingJob();
-        await Publish(new JobStartDeadlineReached(JobId, 1, Guid.CreateVersion7()));
+        await When(new JobStartDeadlineReached(JobId, 1, Guid.CreateVersion7()), theJobIs: x => x.Starting);
     }
 
     [Test]
-    public async Task Should_leave_the_job_starting()
+    public void Should_leave_the_job_starting()
     {
-        Assert.That(await ConsumedBySaga<JobStartDeadlineReached>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId));
-
         Assert.That(RecordedEventTypes, Is.EqualTo(new[] { typeof(JobQueued), typeof(JobLaunchRequested) }));
         Assert.That(PublishedSoFar<StopTask>(), Is.Empty);
         Assert.That(PendingTimers, Has.Count.EqualTo(1));
@@ -62,18 +56,14 @@ public class When_the_start_deadline_fires_after_the_task_started : JobLifecycle
     public async Task The_cancelled_start_deadline_is_delivered_anyway()
     {
         await GivenAStartingJob();
-        deadline = (JobStartDeadlineReached)PendingTimer<JobStartDeadlineReached>().Message;
-        await Deliver(Started(attempt: 1));
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId), "Given: the job is running");
-        await Publish(deadline);
+        deadline = PendingTimerMessage<JobStartDeadlineReached>();
+        await Given(Started(attempt: 1), theJobIs: x => x.Running);
+        await When(deadline, theJobIs: x => x.Running);
     }
 
     [Test]
-    public async Task Should_leave_the_job_running()
+    public void Should_leave_the_job_running()
     {
-        Assert.That(await ConsumedBySaga<JobStartDeadlineReached>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId));
-
         Assert.That(RecordedEventTypes, Is.EqualTo(new[] { typeof(JobQueued), typeof(JobLaunchRequested), typeof(JobStarted) }));
         Assert.That(PublishedSoFar<StopTask>(), Is.Empty);
         Assert.That(PendingTimer<JobRunDeadlineReached>().TokenId, Is.EqualTo(Job.RunDeadlineToken));
@@ -88,20 +78,16 @@ public class When_the_run_deadline_of_attempt_1_fires_during_attempt_2 : JobLife
     public async Task The_replaced_run_deadline_is_delivered()
     {
         await GivenARunningJob();
-        attempt1Deadline = (JobRunDeadlineReached)PendingTimer<JobRunDeadlineReached>().Message;
-        await Deliver(Stopped(exitCode: null, stopCode: "SpotInterruption", reason: "Your Spot Task was interrupted"));
+        attempt1Deadline = PendingTimerMessage<JobRunDeadlineReached>();
+        await Given(Stopped(exitCode: null, stopCode: "SpotInterruption", reason: "Your Spot Task was interrupted"));
         await GivenTheNextAttemptIsDueAndAdmitted();
-        await Deliver(Started(attempt: 2));
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId), "Given: attempt 2 is running");
-        await Publish(attempt1Deadline);
+        await Given(Started(attempt: 2), theJobIs: x => x.Running);
+        await When(attempt1Deadline, theJobIs: x => x.Running);
     }
 
     [Test]
-    public async Task Should_leave_attempt_2_running()
+    public void Should_leave_attempt_2_running()
     {
-        Assert.That(await ConsumedBySaga<JobRunDeadlineReached>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId));
-
         Assert.That(RecordedEventTypes[^1], Is.EqualTo(typeof(JobStarted)));
         Assert.That(TerminalEvents, Is.Empty);
         Assert.That(PublishedSoFar<StopTask>(), Is.Empty);
@@ -115,15 +101,12 @@ public class When_a_retry_falls_due_with_an_old_token : JobLifecycleSpecificatio
     public async Task A_retry_timer_the_job_no_longer_holds_is_delivered()
     {
         await GivenAJobQueuedForAttempt2();
-        await Publish(new JobRetryDue(JobId, 2, Guid.CreateVersion7()));
+        await When(new JobRetryDue(JobId, 2, Guid.CreateVersion7()), theJobIs: x => x.Queued);
     }
 
     [Test]
-    public async Task Should_keep_the_job_queued()
+    public void Should_keep_the_job_queued()
     {
-        Assert.That(await ConsumedBySaga<JobRetryDue>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId));
-
         Assert.That(RecordedEventTypes, Is.EqualTo(new[] { typeof(JobQueued), typeof(JobLaunchRequested), typeof(JobRetryScheduled) }));
         Assert.That(Job.Attempt, Is.EqualTo(1));
         Assert.That(PendingTimer<JobRetryDue>().TokenId, Is.EqualTo(Job.RetryToken));
@@ -141,17 +124,14 @@ public class When_a_retry_due_is_delivered_twice : JobLifecycleSpecification
     public async Task The_dispatcher_delivers_the_retry_again()
     {
         await GivenAJobQueuedForAttempt2();
-        due = (JobRetryDue)PendingTimer<JobRetryDue>().Message;
+        due = PendingTimerMessage<JobRetryDue>();
         await GivenTheNextAttemptIsDueAndAdmitted();
-        await Publish(due);
+        await When(due, theJobIs: x => x.Starting);
     }
 
     [Test]
-    public async Task Should_launch_attempt_2_once()
+    public void Should_launch_attempt_2_once()
     {
-        Assert.That(await ConsumedBySaga<JobRetryDue>(times: 2), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId));
-
         Assert.That(Recorded.OfType<JobQueued>().Select(x => x.Attempt), Is.EqualTo(new[] { 1, 2 }));
         Assert.That(Recorded.OfType<JobLaunchRequested>().Select(x => x.Attempt), Is.EqualTo(new[] { 1, 2 }));
         Assert.That(Job.Attempt, Is.EqualTo(2));
@@ -170,18 +150,14 @@ public class When_a_retry_due_is_delivered_twice_while_attempt_2_waits_for_a_slo
     public async Task The_dispatcher_delivers_the_retry_again()
     {
         await GivenAJobQueuedForAttempt2();
-        due = (JobRetryDue)PendingTimer<JobRetryDue>().Message;
-        await FireAndDeliver<JobRetryDue>();
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId), "Given: attempt 2 waits for a slot");
-        await Publish(due);
+        due = PendingTimerMessage<JobRetryDue>();
+        await Given(FallDue<JobRetryDue>(), theJobIs: x => x.Queued);
+        await When(due, theJobIs: x => x.Queued);
     }
 
     [Test]
-    public async Task Should_queue_attempt_2_once()
+    public void Should_queue_attempt_2_once()
     {
-        Assert.That(await ConsumedBySaga<JobRetryDue>(times: 2), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId));
-
         Assert.That(Recorded.OfType<JobQueued>().Select(x => x.Attempt), Is.EqualTo(new[] { 1, 2 }));
         Assert.That(Job.Attempt, Is.EqualTo(2));
         Assert.That(PendingTimers, Is.Empty);
@@ -197,15 +173,12 @@ public class When_the_task_of_attempt_1_stops_while_attempt_2_is_starting : JobL
     public async Task The_stop_of_attempt_1_arrives_late()
     {
         await GivenAttempt2Starting();
-        await Publish(Stopped(exitCode: 0, attempt: 1));
+        await When(Stopped(exitCode: 0, attempt: 1), theJobIs: x => x.Starting);
     }
 
     [Test]
-    public async Task Should_leave_attempt_2_starting()
+    public void Should_leave_attempt_2_starting()
     {
-        Assert.That(await ConsumedBySaga<TaskStopped>(times: 2), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId));
-
         Assert.That(RecordedEventTypes.TakeLast(2), Is.EqualTo(new[] { typeof(JobQueued), typeof(JobLaunchRequested) }));
         Assert.That(TerminalEvents, Is.Empty);
         Assert.That(Job.Attempt, Is.EqualTo(2));
@@ -219,15 +192,12 @@ public class When_the_task_of_attempt_1_starts_while_attempt_2_is_starting : Job
     public async Task The_start_of_attempt_1_arrives_late()
     {
         await GivenAttempt2Starting();
-        await Publish(Started(attempt: 1));
+        await When(Started(attempt: 1), theJobIs: x => x.Starting);
     }
 
     [Test]
-    public async Task Should_leave_attempt_2_starting()
+    public void Should_leave_attempt_2_starting()
     {
-        Assert.That(await ConsumedBySaga<TaskStarted>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId));
-
         Assert.That(Recorded.OfType<JobStarted>(), Is.Empty);
         Assert.That(Job.TaskId, Is.Null);
         Assert.That(Job.RunDeadlineToken, Is.Null);
@@ -242,15 +212,12 @@ public class When_the_task_of_attempt_1_stops_while_attempt_2_is_running : JobLi
     public async Task The_stop_of_attempt_1_arrives_late()
     {
         await GivenAttempt2Running();
-        await Publish(Stopped(exitCode: 1, attempt: 1));
+        await When(Stopped(exitCode: 1, attempt: 1), theJobIs: x => x.Running);
     }
 
     [Test]
-    public async Task Should_leave_attempt_2_running()
+    public void Should_leave_attempt_2_running()
     {
-        Assert.That(await ConsumedBySaga<TaskStopped>(times: 2), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId));
-
         Assert.That(RecordedEventTypes[^1], Is.EqualTo(typeof(JobStarted)));
         Assert.That(TerminalEvents, Is.Empty);
         Assert.That(Job.TaskId, Is.EqualTo(TaskIdOf(2)));
@@ -264,15 +231,12 @@ public class When_the_task_of_attempt_1_starts_while_attempt_2_is_running : JobL
     public async Task The_start_of_attempt_1_is_delivered_again()
     {
         await GivenAttempt2Running();
-        await Publish(Started(attempt: 1));
+        await When(Started(attempt: 1), theJobIs: x => x.Running);
     }
 
     [Test]
-    public async Task Should_leave_attempt_2_running()
+    public void Should_leave_attempt_2_running()
     {
-        Assert.That(await ConsumedBySaga<TaskStarted>(times: 2), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId));
-
         Assert.That(Recorded.OfType<JobStarted>(), Is.EqualTo(new[] { new JobStarted(JobId, 2, TaskIdOf(2), StartedAt) }));
         Assert.That(Job.TaskId, Is.EqualTo(TaskIdOf(2)));
         Assert.That(PendingTimers.Select(x => x.TokenId), Is.EqualTo(new[] { Job.RunDeadlineToken!.Value }));
@@ -286,15 +250,12 @@ public class When_the_launch_failure_of_attempt_1_arrives_while_attempt_2_is_sta
     public async Task The_failure_of_attempt_1_is_delivered_again()
     {
         await GivenAttempt2Starting();
-        await Publish(LaunchFailed(attempt: 1, retryable: false));
+        await When(LaunchFailed(attempt: 1, retryable: false), theJobIs: x => x.Starting);
     }
 
     [Test]
-    public async Task Should_leave_attempt_2_starting()
+    public void Should_leave_attempt_2_starting()
     {
-        Assert.That(await ConsumedBySaga<TaskLaunchFailed>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId));
-
         Assert.That(RecordedEventTypes.TakeLast(2), Is.EqualTo(new[] { typeof(JobQueued), typeof(JobLaunchRequested) }));
         Assert.That(TerminalEvents, Is.Empty);
         Assert.That(Job.Attempt, Is.EqualTo(2));
@@ -307,17 +268,13 @@ public class When_the_task_of_attempt_1_starts_after_its_start_deadline : JobLif
     public async Task The_slow_task_reports_while_the_job_waits_for_attempt_2()
     {
         await GivenAStartingJob();
-        await FireAndDeliver<JobStartDeadlineReached>();
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId), "Given: attempt 2 is queued");
-        await Publish(Started(attempt: 1));
+        await Given(FallDue<JobStartDeadlineReached>(), theJobIs: x => x.Queued);
+        await When(Started(attempt: 1), theJobIs: x => x.Queued);
     }
 
     [Test]
-    public async Task Should_keep_the_job_queued()
+    public void Should_keep_the_job_queued()
     {
-        Assert.That(await ConsumedBySaga<TaskStarted>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId));
-
         Assert.That(RecordedEventTypes, Is.EqualTo(new[] { typeof(JobQueued), typeof(JobLaunchRequested), typeof(JobRetryScheduled) }));
         Assert.That(Job.TaskId, Is.Null);
         Assert.That(Job.RunDeadlineToken, Is.Null);
@@ -335,11 +292,10 @@ public class When_messages_arrive_after_the_job_failed : JobLifecycleSpecificati
     public async Task Every_kind_of_message_arrives_late()
     {
         await GivenAStartingJob();
-        startDeadline = (JobStartDeadlineReached)PendingTimer<JobStartDeadlineReached>().Message;
-        await Deliver(Started(attempt: 1));
-        runDeadline = (JobRunDeadlineReached)PendingTimer<JobRunDeadlineReached>().Message;
-        await Deliver(Stopped(exitCode: 3));
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Failed), Is.EqualTo(JobId), "Given: the job failed");
+        startDeadline = PendingTimerMessage<JobStartDeadlineReached>();
+        await Given(Started(attempt: 1));
+        runDeadline = PendingTimerMessage<JobRunDeadlineReached>();
+        await Given(Stopped(exitCode: 3), theJobIs: x => x.Failed);
 
         await Publish(Submitted());
         await Publish(Started(attempt: 1));

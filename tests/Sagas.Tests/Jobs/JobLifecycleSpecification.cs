@@ -2,6 +2,8 @@ using EventPlatform.Contracts.Jobs;
 using EventPlatform.Contracts.Tasks;
 using EventPlatform.Sagas.Jobs;
 using EventPlatform.Sagas.Scheduling;
+using EventPlatform.Testing;
+using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using JobStateMachine = EventPlatform.Sagas.Jobs.JobStateMachine;
@@ -10,7 +12,10 @@ namespace EventPlatform.Sagas.Tests.Jobs;
 
 /// <summary>
 /// One scenario per harness: every test gets a fresh service provider, bus and saga repository.
-/// Derived fixtures bring the job to their scenario in their own [SetUp], which runs after this one.
+/// Derived fixtures bring the job to their scenario in their own [SetUp], which runs after this one:
+/// Given steps, then the When step under test. Each step waits until the saga consumed its message and
+/// checks the state it leaves the job in, so that every test of a fixture starts from there and asserts
+/// only its own point.
 /// A job launches only once the admission controller (not part of the harness) gives its attempt a
 /// slot: the Given steps publish the <see cref="JobAdmitted"/> it would.
 /// </summary>
@@ -101,7 +106,7 @@ public abstract class JobLifecycleSpecification
         committedTimers = [];
 
         provider = new ServiceCollection()
-            .AddJobLifecycleTestHarness(new FixedTimeProvider(Now), options =>
+            .AddJobLifecycleTestHarness(new FixedClock(Now), options =>
             {
                 options.RunDeadlineGrace = RunDeadlineGrace;
                 options.StartTimeout = StartTimeout;
@@ -150,17 +155,29 @@ public abstract class JobLifecycleSpecification
         where T : class => Harness.Bus.Publish(message);
 
     /// <summary>
-    /// Publishes a message and waits until the saga consumed it, for the Given part of a scenario; the
+    /// A step of the Given part: the saga consumes the message and, if named, the job is in that state. The
     /// transition is then committed, so <see cref="JobState.Admission"/> shows what the step under test did.
     /// </summary>
-    protected async Task Deliver<T>(T message)
+    protected async Task Given<T>(T message, Func<JobStateMachine, State>? theJobIs = null)
         where T : class
     {
-        var before = ConsumedCount<T>();
-        await Publish(message);
-        Assert.That(await ConsumedBySaga<T>(before + 1), Is.True, $"Given: the saga consumes {typeof(T).Name}");
+        await TakeStep("Given", [message], theJobIs);
         CommitTheTransition();
     }
+
+    /// <summary>
+    /// The step under test: the saga consumes the message and, if named, the job is in that state. Its
+    /// transition stays uncommitted, for the tests to read what it recorded, set and changed.
+    /// </summary>
+    protected Task When<T>(T message, Func<JobStateMachine, State>? theJobIs = null)
+        where T : class => TakeStep("When", [message], theJobIs);
+
+    /// <summary>
+    /// The step under test, its message delivered twice. Both are published before the saga is waited
+    /// for, so the copy can arrive while the first is handled, as a redelivery may.
+    /// </summary>
+    protected Task WhenDeliveredTwice<T>(T message, Func<JobStateMachine, State> theJobIs)
+        where T : class => TakeStep("When", [message, message], theJobIs);
 
     /// <summary>The single pending timer whose message is a <typeparamref name="T"/>.</summary>
     protected ScheduledDelivery PendingTimer<T>()
@@ -170,84 +187,69 @@ public abstract class JobLifecycleSpecification
         return timers[0];
     }
 
-    /// <summary>A timer falling due: the test publishes its message, as the dispatcher would.</summary>
-    protected Task Fire<T>()
+    /// <summary>The message of the single pending <typeparamref name="T"/> timer, kept to be delivered late.</summary>
+    protected T PendingTimerMessage<T>()
+        where T : class => (T)PendingTimer<T>().Message;
+
+    /// <summary>
+    /// A timer falling due: its message, for the test to publish as the dispatcher would. The dispatcher
+    /// deletes a timer it delivered, so it no longer counts as pending.
+    /// </summary>
+    protected T FallDue<T>()
         where T : class
     {
         var timer = PendingTimer<T>();
         firedTimers.Add(timer.TokenId);
-        return Publish((T)timer.Message);
-    }
-
-    /// <summary>Fires a timer and waits until the saga consumed it, for the Given part of a scenario.</summary>
-    protected async Task FireAndDeliver<T>()
-        where T : class
-    {
-        var before = ConsumedCount<T>();
-        await Fire<T>();
-        Assert.That(await ConsumedBySaga<T>(before + 1), Is.True, $"Given: the saga consumes {typeof(T).Name}");
-        CommitTheTransition();
+        return (T)timer.Message;
     }
 
     /// <summary>Attempt 1 waits in line for a slot.</summary>
-    protected async Task GivenAQueuedJob()
-    {
-        await Deliver(Submitted());
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId), "Given: the job waits for a slot");
-    }
+    protected Task GivenAQueuedJob() => Given(Submitted(), theJobIs: x => x.Queued);
 
     protected async Task GivenAStartingJob()
     {
         await GivenAQueuedJob();
-        await Deliver(Admitted(attempt: 1));
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId), "Given: the job is starting");
+        await Given(Admitted(attempt: 1), theJobIs: x => x.Starting);
     }
 
     protected async Task GivenARunningJob()
     {
         await GivenAStartingJob();
-        await Deliver(Started());
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId), "Given: the job is running");
+        await Given(Started(), theJobIs: x => x.Running);
     }
 
     /// <summary>Attempt 1 failed to start; attempt 2 waits for its back-off.</summary>
     protected async Task GivenAJobQueuedForAttempt2()
     {
         await GivenAStartingJob();
-        await Deliver(FailedToStart(attempt: 1));
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId), "Given: the job is queued for a retry");
+        await Given(FailedToStart(attempt: 1), theJobIs: x => x.Queued);
     }
 
     /// <summary>The back-off of attempt 2 ended; attempt 2 waits in line for a slot.</summary>
     protected async Task GivenAttempt2WaitingForASlot()
     {
         await GivenAJobQueuedForAttempt2();
-        await FireAndDeliver<JobRetryDue>();
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId), "Given: attempt 2 waits for a slot");
+        await Given(FallDue<JobRetryDue>(), theJobIs: x => x.Queued);
         Assert.That(Job.Attempt, Is.EqualTo(2), "Given: attempt 2 waits for a slot");
     }
 
     protected async Task GivenAttempt2Starting()
     {
         await GivenAttempt2WaitingForASlot();
-        await Deliver(Admitted(attempt: 2));
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId), "Given: attempt 2 is starting");
+        await Given(Admitted(attempt: 2), theJobIs: x => x.Starting);
     }
 
     protected async Task GivenAttempt2Running()
     {
         await GivenAttempt2Starting();
-        await Deliver(Started(attempt: 2));
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId), "Given: attempt 2 is running");
+        await Given(Started(attempt: 2), theJobIs: x => x.Running);
     }
 
     /// <summary>The pending retry falls due, the next attempt joins the line and is given a slot.</summary>
     protected async Task GivenTheNextAttemptIsDueAndAdmitted()
     {
-        await FireAndDeliver<JobRetryDue>();
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId), $"Given: attempt {Job.Attempt} waits for a slot");
-        await Deliver(Admitted(Job.Attempt));
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId), $"Given: attempt {Job.Attempt} is starting");
+        await Given(FallDue<JobRetryDue>(), theJobIs: x => x.Queued);
+        await Given(Admitted(Job.Attempt), theJobIs: x => x.Starting);
     }
 
     /// <summary>Waits until the saga has consumed <paramref name="times"/> messages of this type without a fault.</summary>
@@ -289,9 +291,32 @@ public abstract class JobLifecycleSpecification
     /// </summary>
     protected static CancellationToken AlreadyCancelled => new(canceled: true);
 
-    protected int ConsumedCount<T>()
+    private int ConsumedCount<T>()
         where T : class =>
         SagaHarness.Consumed.Select<T>(AlreadyCancelled).Count(x => x.Exception is null);
+
+    /// <summary>
+    /// Every Given and When step goes through here: publishes the messages, waits until the saga consumed
+    /// each of them without a fault and, if the step names a state, checks the job is in it.
+    /// </summary>
+    private async Task TakeStep<T>(string step, IReadOnlyList<T> messages, Func<JobStateMachine, State>? theJobIs)
+        where T : class
+    {
+        var before = ConsumedCount<T>();
+        foreach (var message in messages)
+        {
+            await Publish(message);
+        }
+
+        Assert.That(await ConsumedBySaga<T>(before + messages.Count), Is.True, $"{step}: the saga consumes {typeof(T).Name}");
+        if (theJobIs is not null)
+        {
+            Assert.That(
+                await SagaHarness.Exists(JobId, theJobIs),
+                Is.EqualTo(JobId),
+                $"{step}: the job is {theJobIs(SagaHarness.StateMachine).Name} once the saga consumed {typeof(T).Name}");
+        }
+    }
 
     /// <summary>
     /// What the Marten repository does once it committed a transition, which the in-memory one never

@@ -27,15 +27,12 @@ public abstract class RetryableFailureSpecification<TFailure> : JobLifecycleSpec
     {
         await (StartsBeforeFailing ? GivenARunningJob() : GivenAStartingJob());
         attempt1Deadline = (Job.RunDeadlineToken ?? Job.StartDeadlineToken)!.Value;
-        await FailAttempt1();
+        await When(FailureOfAttempt1(), theJobIs: x => x.Queued);
     }
 
     [Test]
-    public async Task Should_queue_attempt_2()
+    public void Should_queue_attempt_2()
     {
-        Assert.That(await ConsumedBySaga<TFailure>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId));
-
         var retryAt = PendingTimer<JobRetryDue>().DueAt;
         Assert.That(Recorded, Is.EqualTo(EventsOfAttempt1().Append(new JobRetryScheduled(JobId, 1, 2, ExpectedReason, retryAt, Now))));
         Assert.That(TerminalEvents, Is.Empty);
@@ -47,11 +44,8 @@ public abstract class RetryableFailureSpecification<TFailure> : JobLifecycleSpec
     }
 
     [Test]
-    public async Task Should_set_the_retry_timer_within_the_jittered_back_off()
+    public void Should_set_the_retry_timer_within_the_jittered_back_off()
     {
-        Assert.That(await ConsumedBySaga<TFailure>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId));
-
         var token = Job.RetryToken;
         Assert.That(token, Is.Not.Null);
         var retry = PendingTimers.Single();
@@ -61,11 +55,8 @@ public abstract class RetryableFailureSpecification<TFailure> : JobLifecycleSpec
     }
 
     [Test]
-    public async Task Should_cancel_the_deadline_of_attempt_1()
+    public void Should_cancel_the_deadline_of_attempt_1()
     {
-        Assert.That(await ConsumedBySaga<TFailure>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId));
-
         Assert.That(Job.Timers.Cancelled, Does.Contain(attempt1Deadline));
         Assert.That(Job.StartDeadlineToken, Is.Null);
         Assert.That(Job.RunDeadlineToken, Is.Null);
@@ -73,15 +64,13 @@ public abstract class RetryableFailureSpecification<TFailure> : JobLifecycleSpec
     }
 
     [Test]
-    public async Task Should_free_the_slot_of_attempt_1_during_the_back_off()
+    public void Should_free_the_slot_of_attempt_1_during_the_back_off()
     {
-        Assert.That(await ConsumedBySaga<TFailure>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId));
-
         Assert.That(Job.Admission, Is.EqualTo(AdmissionChange.Release), "Attempt 1 gives up its slot; attempt 2 joins the line when it is due");
     }
 
-    protected abstract Task FailAttempt1();
+    /// <summary>The message that reports attempt 1 failed.</summary>
+    protected abstract TFailure FailureOfAttempt1();
 
     private IEnumerable<object> EventsOfAttempt1()
     {
@@ -100,7 +89,7 @@ public class When_the_task_fails_to_start : RetryableFailureSpecification<TaskSt
 
     protected override string ExpectedReason => FailedToStartReason;
 
-    protected override Task FailAttempt1() => Publish(FailedToStart(attempt: 1));
+    protected override TaskStopped FailureOfAttempt1() => FailedToStart(attempt: 1);
 }
 
 public class When_the_spot_capacity_of_a_running_task_is_reclaimed : RetryableFailureSpecification<TaskStopped>
@@ -110,8 +99,8 @@ public class When_the_spot_capacity_of_a_running_task_is_reclaimed : RetryableFa
     protected override string ExpectedReason =>
         "The task stopped before the command ended (SpotInterruption): Your Spot Task was interrupted.";
 
-    protected override Task FailAttempt1() =>
-        Publish(Stopped(exitCode: null, stopCode: "SpotInterruption", reason: "Your Spot Task was interrupted"));
+    protected override TaskStopped FailureOfAttempt1() =>
+        Stopped(exitCode: null, stopCode: "SpotInterruption", reason: "Your Spot Task was interrupted");
 }
 
 public class When_a_spot_interruption_ends_the_command_with_an_exit_code : RetryableFailureSpecification<TaskStopped>
@@ -121,8 +110,8 @@ public class When_a_spot_interruption_ends_the_command_with_an_exit_code : Retry
     protected override string ExpectedReason =>
         "The task was interrupted (SpotInterruption) and the command exited with code 143.";
 
-    protected override Task FailAttempt1() =>
-        Publish(Stopped(exitCode: 143, stopCode: "SpotInterruption", reason: "Your Spot Task was interrupted"));
+    protected override TaskStopped FailureOfAttempt1() =>
+        Stopped(exitCode: 143, stopCode: "SpotInterruption", reason: "Your Spot Task was interrupted");
 }
 
 public class When_the_instance_of_a_running_task_receives_a_termination_notice : RetryableFailureSpecification<TaskStopped>
@@ -132,8 +121,8 @@ public class When_the_instance_of_a_running_task_receives_a_termination_notice :
     protected override string ExpectedReason =>
         "The task stopped before the command ended (TerminationNotice): Instance scheduled for termination.";
 
-    protected override Task FailAttempt1() =>
-        Publish(Stopped(exitCode: null, stopCode: "TerminationNotice", reason: "Instance scheduled for termination"));
+    protected override TaskStopped FailureOfAttempt1() =>
+        Stopped(exitCode: null, stopCode: "TerminationNotice", reason: "Instance scheduled for termination");
 }
 
 public class When_the_agent_fails : RetryableFailureSpecification<TaskStopped>
@@ -142,7 +131,7 @@ public class When_the_agent_fails : RetryableFailureSpecification<TaskStopped>
 
     protected override string ExpectedReason => "The agent failed (exit code 125).";
 
-    protected override Task FailAttempt1() => Publish(Stopped(exitCode: 125));
+    protected override TaskStopped FailureOfAttempt1() => Stopped(exitCode: 125);
 }
 
 public class When_the_command_exits_with_a_code_the_job_retries : RetryableFailureSpecification<TaskStopped>
@@ -153,7 +142,7 @@ public class When_the_command_exits_with_a_code_the_job_retries : RetryableFailu
 
     protected override string ExpectedReason => "Command exited with code 75.";
 
-    protected override Task FailAttempt1() => Publish(Stopped(exitCode: 75));
+    protected override TaskStopped FailureOfAttempt1() => Stopped(exitCode: 75);
 }
 
 public class When_the_launch_fails_for_a_retryable_reason : RetryableFailureSpecification<TaskLaunchFailed>
@@ -162,7 +151,7 @@ public class When_the_launch_fails_for_a_retryable_reason : RetryableFailureSpec
 
     protected override string ExpectedReason => "The task could not be launched: ThrottlingException: Rate exceeded";
 
-    protected override Task FailAttempt1() => Publish(LaunchFailed(attempt: 1, retryable: true));
+    protected override TaskLaunchFailed FailureOfAttempt1() => LaunchFailed(attempt: 1, retryable: true);
 }
 
 public class When_the_task_does_not_start_in_time : RetryableFailureSpecification<JobStartDeadlineReached>
@@ -174,7 +163,7 @@ public class When_the_task_does_not_start_in_time : RetryableFailureSpecificatio
     /// <summary>No start was seen, so the launcher has to find the attempt's task itself.</summary>
     protected override IReadOnlyList<StopTask> ExpectedStops => [new(JobId, 1, TaskId: null, "The task did not start in time.")];
 
-    protected override Task FailAttempt1() => Fire<JobStartDeadlineReached>();
+    protected override JobStartDeadlineReached FailureOfAttempt1() => FallDue<JobStartDeadlineReached>();
 }
 
 public class When_the_retry_is_due : JobLifecycleSpecification
@@ -186,15 +175,12 @@ public class When_the_retry_is_due : JobLifecycleSpecification
     {
         await GivenAJobQueuedForAttempt2();
         retryScheduled = RecordedSingle<JobRetryScheduled>();
-        await Fire<JobRetryDue>();
+        await When(FallDue<JobRetryDue>(), theJobIs: x => x.Queued);
     }
 
     [Test]
-    public async Task Should_put_attempt_2_back_in_line_without_launching_it()
+    public void Should_put_attempt_2_back_in_line_without_launching_it()
     {
-        Assert.That(await ConsumedBySaga<JobRetryDue>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId));
-
         Assert.That(Recorded, Is.EqualTo(new object[]
         {
             new JobQueued(JobId, 1, Now),
@@ -212,11 +198,8 @@ public class When_the_retry_is_due : JobLifecycleSpecification
     }
 
     [Test]
-    public async Task Should_not_set_the_start_deadline_of_attempt_2_before_it_is_admitted()
+    public void Should_not_set_the_start_deadline_of_attempt_2_before_it_is_admitted()
     {
-        Assert.That(await ConsumedBySaga<JobRetryDue>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId));
-
         Assert.That(Job.RetryToken, Is.Null, "The back-off is over: the job now waits for a slot");
         Assert.That(Job.StartDeadlineToken, Is.Null);
         Assert.That(PendingTimers, Is.Empty);
@@ -233,19 +216,15 @@ public class When_attempt_2_is_admitted : JobLifecycleSpecification
     {
         await GivenAStartingJob();
         attempt1StartDeadline = Job.StartDeadlineToken!.Value;
-        await Deliver(FailedToStart(attempt: 1));
-        await FireAndDeliver<JobRetryDue>();
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId), "Given: attempt 2 waits for a slot");
+        await Given(FailedToStart(attempt: 1));
+        await Given(FallDue<JobRetryDue>(), theJobIs: x => x.Queued);
         retryScheduled = RecordedSingle<JobRetryScheduled>();
-        await Publish(Admitted(attempt: 2));
+        await When(Admitted(attempt: 2), theJobIs: x => x.Starting);
     }
 
     [Test]
-    public async Task Should_launch_attempt_2()
+    public void Should_launch_attempt_2()
     {
-        Assert.That(await ConsumedBySaga<JobAdmitted>(times: 2), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId));
-
         Assert.That(Recorded, Is.EqualTo(new object[]
         {
             new JobQueued(JobId, 1, Now),
@@ -264,11 +243,8 @@ public class When_attempt_2_is_admitted : JobLifecycleSpecification
     }
 
     [Test]
-    public async Task Should_set_the_start_deadline_of_attempt_2()
+    public void Should_set_the_start_deadline_of_attempt_2()
     {
-        Assert.That(await ConsumedBySaga<JobAdmitted>(times: 2), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId));
-
         Assert.That(Job.RetryToken, Is.Null);
         var token = Job.StartDeadlineToken;
         Assert.That(token, Is.Not.Null.And.Not.EqualTo(attempt1StartDeadline));
@@ -285,15 +261,12 @@ public class When_attempt_2_succeeds : JobLifecycleSpecification
     public async Task The_task_of_attempt_2_runs_and_exits_with_code_0()
     {
         await GivenAttempt2Running();
-        await Publish(Stopped(exitCode: 0, attempt: 2));
+        await When(Stopped(exitCode: 0, attempt: 2), theJobIs: x => x.Succeeded);
     }
 
     [Test]
-    public async Task Should_end_the_job_as_succeeded_with_every_event_naming_its_attempt()
+    public void Should_end_the_job_as_succeeded_with_every_event_naming_its_attempt()
     {
-        Assert.That(await ConsumedBySaga<TaskStopped>(times: 2), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Succeeded), Is.EqualTo(JobId));
-
         var retryAt = RecordedSingle<JobRetryScheduled>().RetryAt;
         Assert.That(Recorded, Is.EqualTo(new object[]
         {
@@ -320,15 +293,12 @@ public class When_attempt_2_fails_for_a_retryable_reason : JobLifecycleSpecifica
     public async Task The_agent_of_attempt_2_fails()
     {
         await GivenAttempt2Running();
-        await Publish(Stopped(exitCode: 125, attempt: 2));
+        await When(Stopped(exitCode: 125, attempt: 2), theJobIs: x => x.Queued);
     }
 
     [Test]
-    public async Task Should_queue_attempt_3_after_a_doubled_back_off()
+    public void Should_queue_attempt_3_after_a_doubled_back_off()
     {
-        Assert.That(await ConsumedBySaga<TaskStopped>(times: 2), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId));
-
         var retry = PendingTimer<JobRetryDue>();
         Assert.That(Recorded[^1], Is.EqualTo(new JobRetryScheduled(JobId, 2, 3, "The agent failed (exit code 125).", retry.DueAt, Now)));
         Assert.That(TerminalEvents, Is.Empty);
@@ -349,20 +319,17 @@ public class When_the_back_off_reaches_its_maximum : JobLifecycleSpecification
         await GivenAStartingJob();
         for (var attempt = 1; attempt < 5; attempt++)
         {
-            await Deliver(LaunchFailed(attempt));
+            await Given(LaunchFailed(attempt));
             await GivenTheNextAttemptIsDueAndAdmitted();
             Assert.That(Job.Attempt, Is.EqualTo(attempt + 1), "Given: the next attempt is starting");
         }
 
-        await Publish(LaunchFailed(attempt: 5));
+        await When(LaunchFailed(attempt: 5), theJobIs: x => x.Queued);
     }
 
     [Test]
-    public async Task Should_wait_between_half_and_all_of_the_maximum()
+    public void Should_wait_between_half_and_all_of_the_maximum()
     {
-        Assert.That(await ConsumedBySaga<TaskLaunchFailed>(times: 5), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId));
-
         // 1 s doubled four times is 16 s, capped at 10 s.
         var retry = PendingTimer<JobRetryDue>();
         Assert.That(retry.Message, Is.EqualTo(new JobRetryDue(JobId, 6, Job.RetryToken!.Value)));

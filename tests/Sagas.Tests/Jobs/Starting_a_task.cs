@@ -13,15 +13,12 @@ public class When_the_task_starts : JobLifecycleSpecification
     {
         await GivenAStartingJob();
         startDeadline = Job.StartDeadlineToken!.Value;
-        await Publish(Started(attempt: 1));
+        await When(Started(attempt: 1), theJobIs: x => x.Running);
     }
 
     [Test]
-    public async Task Should_mark_the_job_as_running()
+    public void Should_mark_the_job_as_running()
     {
-        Assert.That(await ConsumedBySaga<TaskStarted>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId));
-
         Assert.That(Recorded, Is.EqualTo(new object[]
         {
             new JobQueued(JobId, 1, Now),
@@ -35,11 +32,8 @@ public class When_the_task_starts : JobLifecycleSpecification
     }
 
     [Test]
-    public async Task Should_replace_the_start_deadline_with_the_run_deadline()
+    public void Should_replace_the_start_deadline_with_the_run_deadline()
     {
-        Assert.That(await ConsumedBySaga<TaskStarted>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId));
-
         Assert.That(Job.StartDeadlineToken, Is.Null);
         Assert.That(Job.Timers.Cancelled, Does.Contain(startDeadline));
 
@@ -61,15 +55,12 @@ public class When_a_task_start_is_delivered_twice : JobLifecycleSpecification
     {
         await GivenARunningJob();
         runDeadline = Job.RunDeadlineToken!.Value;
-        await Publish(Started(attempt: 1));
+        await When(Started(attempt: 1), theJobIs: x => x.Running);
     }
 
     [Test]
-    public async Task Should_record_the_start_once()
+    public void Should_record_the_start_once()
     {
-        Assert.That(await ConsumedBySaga<TaskStarted>(times: 2), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId));
-
         Assert.That(Recorded, Is.EqualTo(new object[]
         {
             new JobQueued(JobId, 1, Now),
@@ -89,15 +80,12 @@ public class When_a_task_of_another_attempt_starts : JobLifecycleSpecification
     public async Task A_task_of_attempt_2_starts()
     {
         await GivenAStartingJob();
-        await Publish(Started(attempt: 2));
+        await When(Started(attempt: 2), theJobIs: x => x.Starting);
     }
 
     [Test]
-    public async Task Should_leave_the_job_starting()
+    public void Should_leave_the_job_starting()
     {
-        Assert.That(await ConsumedBySaga<TaskStarted>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Starting), Is.EqualTo(JobId));
-
         Assert.That(RecordedEventTypes, Is.EqualTo(new[] { typeof(JobQueued), typeof(JobLaunchRequested) }));
         Assert.That(Job.Attempt, Is.EqualTo(1));
         Assert.That(Job.TaskId, Is.Null);

@@ -10,15 +10,12 @@ public class When_a_task_stops_with_exit_code_0 : JobLifecycleSpecification
     public async Task The_running_task_stops_with_exit_code_0()
     {
         await GivenARunningJob();
-        await Publish(Stopped(exitCode: 0));
+        await When(Stopped(exitCode: 0), theJobIs: x => x.Succeeded);
     }
 
     [Test]
-    public async Task Should_end_the_job_as_succeeded()
+    public void Should_end_the_job_as_succeeded()
     {
-        Assert.That(await ConsumedBySaga<TaskStopped>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Succeeded), Is.EqualTo(JobId));
-
         Assert.That(Recorded, Is.EqualTo(new object[]
         {
             new JobQueued(JobId, 1, Now),
@@ -31,20 +28,14 @@ public class When_a_task_stops_with_exit_code_0 : JobLifecycleSpecification
     }
 
     [Test]
-    public async Task Should_cancel_the_run_deadline()
+    public void Should_cancel_the_run_deadline()
     {
-        Assert.That(await ConsumedBySaga<TaskStopped>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Succeeded), Is.EqualTo(JobId));
-
         AssertTheJobHoldsNoTimers();
     }
 
     [Test]
-    public async Task Should_free_the_slot()
+    public void Should_free_the_slot()
     {
-        Assert.That(await ConsumedBySaga<TaskStopped>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Succeeded), Is.EqualTo(JobId));
-
         Assert.That(Job.Admission, Is.EqualTo(AdmissionChange.Release));
     }
 }
@@ -55,15 +46,12 @@ public class When_a_task_stops_with_a_non_zero_exit_code : JobLifecycleSpecifica
     public async Task The_running_task_stops_with_exit_code_3()
     {
         await GivenARunningJob();
-        await Publish(Stopped(exitCode: 3));
+        await When(Stopped(exitCode: 3), theJobIs: x => x.Failed);
     }
 
     [Test]
-    public async Task Should_end_the_job_as_failed_without_a_retry()
+    public void Should_end_the_job_as_failed_without_a_retry()
     {
-        Assert.That(await ConsumedBySaga<TaskStopped>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Failed), Is.EqualTo(JobId));
-
         Assert.That(RecordedEventTypes, Is.EqualTo(new[]
         {
             typeof(JobQueued), typeof(JobLaunchRequested), typeof(JobStarted), typeof(JobFailed),
@@ -80,20 +68,14 @@ public class When_a_task_stops_with_a_non_zero_exit_code : JobLifecycleSpecifica
     }
 
     [Test]
-    public async Task Should_free_the_slot()
+    public void Should_free_the_slot()
     {
-        Assert.That(await ConsumedBySaga<TaskStopped>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Failed), Is.EqualTo(JobId));
-
         Assert.That(Job.Admission, Is.EqualTo(AdmissionChange.Release));
     }
 
     [Test]
-    public async Task Should_date_the_failure_when_the_task_stopped()
+    public void Should_date_the_failure_when_the_task_stopped()
     {
-        Assert.That(await ConsumedBySaga<TaskStopped>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Failed), Is.EqualTo(JobId));
-
         Assert.That(
             RecordedSingle<JobFailed>().FinishedAt,
             Is.EqualTo(StoppedAt),
@@ -110,15 +92,12 @@ public class When_a_task_stops_with_an_exit_code_the_job_does_not_retry : JobLif
     public async Task The_running_task_stops_with_exit_code_4()
     {
         await GivenARunningJob();
-        await Publish(Stopped(exitCode: 4));
+        await When(Stopped(exitCode: 4), theJobIs: x => x.Failed);
     }
 
     [Test]
-    public async Task Should_end_the_job_as_failed_without_a_retry()
+    public void Should_end_the_job_as_failed_without_a_retry()
     {
-        Assert.That(await ConsumedBySaga<TaskStopped>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Failed), Is.EqualTo(JobId));
-
         Assert.That(RecordedEventTypes, Is.EqualTo(new[]
         {
             typeof(JobQueued), typeof(JobLaunchRequested), typeof(JobStarted), typeof(JobFailed),
@@ -138,15 +117,14 @@ public class When_a_task_is_stopped_for_a_reason_that_is_not_retried : JobLifecy
     public async Task The_running_task_is_stopped_by_someone_else()
     {
         await GivenARunningJob();
-        await Publish(Stopped(exitCode: null, stopCode: "UserInitiated", reason: "Task stopped by the console"));
+        await When(
+            Stopped(exitCode: null, stopCode: "UserInitiated", reason: "Task stopped by the console"),
+            theJobIs: x => x.Failed);
     }
 
     [Test]
-    public async Task Should_end_the_job_as_failed_with_the_stop_code()
+    public void Should_end_the_job_as_failed_with_the_stop_code()
     {
-        Assert.That(await ConsumedBySaga<TaskStopped>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Failed), Is.EqualTo(JobId));
-
         Assert.That(RecordedEventTypes, Is.EqualTo(new[]
         {
             typeof(JobQueued), typeof(JobLaunchRequested), typeof(JobStarted), typeof(JobFailed),
@@ -166,15 +144,12 @@ public class When_a_task_stops_before_its_start_is_reported : JobLifecycleSpecif
     public async Task The_stop_overtakes_the_start()
     {
         await GivenAStartingJob();
-        await Publish(Stopped(exitCode: 0));
+        await When(Stopped(exitCode: 0), theJobIs: x => x.Succeeded);
     }
 
     [Test]
-    public async Task Should_end_the_job_as_succeeded()
+    public void Should_end_the_job_as_succeeded()
     {
-        Assert.That(await ConsumedBySaga<TaskStopped>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Succeeded), Is.EqualTo(JobId));
-
         Assert.That(Recorded, Is.EqualTo(new object[]
         {
             new JobQueued(JobId, 1, Now),
@@ -194,17 +169,13 @@ public class When_a_task_start_is_reported_after_the_task_stopped : JobLifecycle
     public async Task The_start_arrives_last()
     {
         await GivenAStartingJob();
-        await Deliver(Stopped(exitCode: 0));
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Succeeded), Is.EqualTo(JobId), "Given: the job succeeded");
-        await Publish(Started());
+        await Given(Stopped(exitCode: 0), theJobIs: x => x.Succeeded);
+        await When(Started(), theJobIs: x => x.Succeeded);
     }
 
     [Test]
-    public async Task Should_leave_the_job_succeeded()
+    public void Should_leave_the_job_succeeded()
     {
-        Assert.That(await ConsumedBySaga<TaskStarted>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Succeeded), Is.EqualTo(JobId));
-
         Assert.That(RecordedEventTypes, Is.EqualTo(new[] { typeof(JobQueued), typeof(JobLaunchRequested), typeof(JobSucceeded) }));
         Assert.That(TerminalEvents, Has.Count.EqualTo(1));
         Assert.That(Job.TaskId, Is.EqualTo(TaskId), "the stopped task is remembered");
@@ -220,16 +191,12 @@ public class When_a_task_stop_is_delivered_twice : JobLifecycleSpecification
     public async Task The_same_stop_arrives_twice()
     {
         await GivenARunningJob();
-        await Publish(Stopped(exitCode: 0));
-        await Publish(Stopped(exitCode: 0));
+        await WhenDeliveredTwice(Stopped(exitCode: 0), theJobIs: x => x.Succeeded);
     }
 
     [Test]
-    public async Task Should_record_a_single_outcome()
+    public void Should_record_a_single_outcome()
     {
-        Assert.That(await ConsumedBySaga<TaskStopped>(times: 2), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Succeeded), Is.EqualTo(JobId));
-
         Assert.That(RecordedEventTypes, Is.EqualTo(new[]
         {
             typeof(JobQueued), typeof(JobLaunchRequested), typeof(JobStarted), typeof(JobSucceeded),
@@ -246,16 +213,12 @@ public class When_a_failed_task_stop_is_delivered_twice : JobLifecycleSpecificat
     public async Task The_same_failure_arrives_twice()
     {
         await GivenARunningJob();
-        await Publish(Stopped(exitCode: 125));
-        await Publish(Stopped(exitCode: 125));
+        await WhenDeliveredTwice(Stopped(exitCode: 125), theJobIs: x => x.Queued);
     }
 
     [Test]
-    public async Task Should_schedule_a_single_retry()
+    public void Should_schedule_a_single_retry()
     {
-        Assert.That(await ConsumedBySaga<TaskStopped>(times: 2), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Queued), Is.EqualTo(JobId));
-
         Assert.That(RecordedEventTypes, Is.EqualTo(new[]
         {
             typeof(JobQueued), typeof(JobLaunchRequested), typeof(JobStarted), typeof(JobRetryScheduled),
@@ -272,15 +235,12 @@ public class When_a_task_of_another_attempt_stops : JobLifecycleSpecification
     public async Task A_task_of_attempt_2_stops()
     {
         await GivenARunningJob();
-        await Publish(Stopped(exitCode: 1, attempt: 2));
+        await When(Stopped(exitCode: 1, attempt: 2), theJobIs: x => x.Running);
     }
 
     [Test]
-    public async Task Should_leave_the_job_running()
+    public void Should_leave_the_job_running()
     {
-        Assert.That(await ConsumedBySaga<TaskStopped>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId));
-
         Assert.That(RecordedEventTypes, Is.EqualTo(new[] { typeof(JobQueued), typeof(JobLaunchRequested), typeof(JobStarted) }));
         Assert.That(Job.Attempt, Is.EqualTo(1));
         Assert.That(Job.RunDeadlineToken, Is.Not.Null);

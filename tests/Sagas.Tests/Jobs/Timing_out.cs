@@ -15,15 +15,12 @@ public class When_a_job_overruns_its_timeout : JobLifecycleSpecification
     public async Task The_run_deadline_falls_due()
     {
         await GivenARunningJob();
-        await Fire<JobRunDeadlineReached>();
+        await When(FallDue<JobRunDeadlineReached>(), theJobIs: x => x.TimedOut);
     }
 
     [Test]
-    public async Task Should_end_the_job_as_timed_out()
+    public void Should_end_the_job_as_timed_out()
     {
-        Assert.That(await ConsumedBySaga<JobRunDeadlineReached>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.TimedOut), Is.EqualTo(JobId));
-
         Assert.That(Recorded, Is.EqualTo(new object[]
         {
             new JobQueued(JobId, 1, Now),
@@ -35,11 +32,8 @@ public class When_a_job_overruns_its_timeout : JobLifecycleSpecification
     }
 
     [Test]
-    public async Task Should_ask_the_launcher_to_stop_the_task()
+    public void Should_ask_the_launcher_to_stop_the_task()
     {
-        Assert.That(await ConsumedBySaga<JobRunDeadlineReached>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.TimedOut), Is.EqualTo(JobId));
-
         Assert.That(PublishedSoFar<StopTask>(), Is.EqualTo(new[]
         {
             new StopTask(JobId, 1, TaskId, "Job exceeded its timeout of 1 s."),
@@ -47,11 +41,8 @@ public class When_a_job_overruns_its_timeout : JobLifecycleSpecification
     }
 
     [Test]
-    public async Task Should_free_the_slot()
+    public void Should_free_the_slot()
     {
-        Assert.That(await ConsumedBySaga<JobRunDeadlineReached>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.TimedOut), Is.EqualTo(JobId));
-
         Assert.That(Job.Admission, Is.EqualTo(AdmissionChange.Release));
     }
 }
@@ -66,15 +57,12 @@ public class When_a_task_starts_for_a_job_with_a_run_deadline_grace : JobLifecyc
     public async Task The_task_reports_its_start()
     {
         await GivenAStartingJob();
-        await Publish(Started());
+        await When(Started(), theJobIs: x => x.Running);
     }
 
     [Test]
-    public async Task Should_count_the_run_deadline_from_the_reported_start()
+    public void Should_count_the_run_deadline_from_the_reported_start()
     {
-        Assert.That(await ConsumedBySaga<TaskStarted>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Running), Is.EqualTo(JobId));
-
         // StartedAt is 4 s after the saga's clock: the deadline is StartedAt + 60 s + 5 s, not Now + 65 s.
         var token = Job.RunDeadlineToken!.Value;
         Assert.That(PendingTimers, Is.EqualTo(new[]
@@ -96,17 +84,14 @@ public class When_a_task_start_is_reported_after_its_timeout_has_passed : JobLif
     public async Task The_start_arrives_two_minutes_late()
     {
         await GivenAStartingJob();
-        await Deliver(Started());
+        await Given(Started());
         runDeadlineDueAt = PendingTimer<JobRunDeadlineReached>().DueAt;
-        await Fire<JobRunDeadlineReached>();
+        await When(FallDue<JobRunDeadlineReached>(), theJobIs: x => x.TimedOut);
     }
 
     [Test]
-    public async Task Should_time_the_job_out_at_the_next_dispatch()
+    public void Should_time_the_job_out_at_the_next_dispatch()
     {
-        Assert.That(await ConsumedBySaga<JobRunDeadlineReached>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.TimedOut), Is.EqualTo(JobId));
-
         Assert.That(runDeadlineDueAt, Is.EqualTo(Now.AddSeconds(-60)), "Already due when it was set");
         Assert.That(Recorded, Is.EqualTo(new object[]
         {
@@ -129,17 +114,15 @@ public class When_a_task_stops_after_the_job_timed_out : JobLifecycleSpecificati
     public async Task The_stopped_task_reports_after_the_deadline()
     {
         await GivenARunningJob();
-        await FireAndDeliver<JobRunDeadlineReached>();
-        Assert.That(await SagaHarness.Exists(JobId, x => x.TimedOut), Is.EqualTo(JobId), "Given: the job timed out");
-        await Publish(Stopped(exitCode: 137, stopCode: "UserInitiated", reason: "Job exceeded its timeout of 1 s."));
+        await Given(FallDue<JobRunDeadlineReached>(), theJobIs: x => x.TimedOut);
+        await When(
+            Stopped(exitCode: 137, stopCode: "UserInitiated", reason: "Job exceeded its timeout of 1 s."),
+            theJobIs: x => x.TimedOut);
     }
 
     [Test]
-    public async Task Should_leave_the_job_timed_out()
+    public void Should_leave_the_job_timed_out()
     {
-        Assert.That(await ConsumedBySaga<TaskStopped>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.TimedOut), Is.EqualTo(JobId));
-
         Assert.That(RecordedEventTypes, Is.EqualTo(new[]
         {
             typeof(JobQueued), typeof(JobLaunchRequested), typeof(JobStarted), typeof(JobTimedOut),
@@ -163,18 +146,14 @@ public class When_the_run_deadline_is_delivered_twice : JobLifecycleSpecificatio
     public async Task The_dispatcher_delivers_the_deadline_again()
     {
         await GivenARunningJob();
-        deadline = (JobRunDeadlineReached)PendingTimer<JobRunDeadlineReached>().Message;
-        await FireAndDeliver<JobRunDeadlineReached>();
-        Assert.That(await SagaHarness.Exists(JobId, x => x.TimedOut), Is.EqualTo(JobId), "Given: the job timed out");
-        await Publish(deadline);
+        deadline = PendingTimerMessage<JobRunDeadlineReached>();
+        await Given(FallDue<JobRunDeadlineReached>(), theJobIs: x => x.TimedOut);
+        await When(deadline, theJobIs: x => x.TimedOut);
     }
 
     [Test]
-    public async Task Should_time_the_job_out_once()
+    public void Should_time_the_job_out_once()
     {
-        Assert.That(await ConsumedBySaga<JobRunDeadlineReached>(times: 2), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.TimedOut), Is.EqualTo(JobId));
-
         Assert.That(RecordedEventTypes, Is.EqualTo(new[]
         {
             typeof(JobQueued), typeof(JobLaunchRequested), typeof(JobStarted), typeof(JobTimedOut),
@@ -196,20 +175,16 @@ public class When_the_run_deadline_fires_after_the_job_succeeded : JobLifecycleS
     public async Task The_task_stops_in_time_and_the_deadline_is_delivered_anyway()
     {
         await GivenARunningJob();
-        deadline = (JobRunDeadlineReached)PendingTimer<JobRunDeadlineReached>().Message;
-        await Deliver(Stopped(exitCode: 0));
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Succeeded), Is.EqualTo(JobId), "Given: the job succeeded");
+        deadline = PendingTimerMessage<JobRunDeadlineReached>();
+        await Given(Stopped(exitCode: 0), theJobIs: x => x.Succeeded);
 
         // The dispatcher had claimed the timer before the saga cancelled it.
-        await Publish(deadline);
+        await When(deadline, theJobIs: x => x.Succeeded);
     }
 
     [Test]
-    public async Task Should_leave_the_job_succeeded()
+    public void Should_leave_the_job_succeeded()
     {
-        Assert.That(await ConsumedBySaga<JobRunDeadlineReached>(), Is.True);
-        Assert.That(await SagaHarness.Exists(JobId, x => x.Succeeded), Is.EqualTo(JobId));
-
         Assert.That(RecordedEventTypes, Is.EqualTo(new[]
         {
             typeof(JobQueued), typeof(JobLaunchRequested), typeof(JobStarted), typeof(JobSucceeded),
