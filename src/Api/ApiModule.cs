@@ -20,6 +20,7 @@ public static class ApiModule
     {
         services.AddApiKeyAuth(configuration);
         services.AddSubmissionRateLimit(configuration);
+        services.AddScoped<SubmitJobHandler>();
         services.AddJobArtifacts(configuration);
         services.AddPlatformOpenApi();
         return services;

@@ -23,14 +23,7 @@ internal static class JobsApi
             .WithSummary("A job's timeline")
             .WithDescription("Every transition of the job with its time, attempt and detail.")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        jobs.MapPost("/", SubmitJobEndpoint.HandleAsync)
-            .WithName("SubmitJob")
-            .WithSummary("Submit a job")
-            .WithDescription("Stores the job and queues it; 202 with its id. An Idempotency-Key header makes retries return the same job. "
-                + "A bad body is 400 naming each bad field, and nothing is stored.")
-            .Accepts<SubmitJobBody>("application/json")
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .RequireRateLimiting(SubmissionRateLimit.Policy);
+        SubmitJobEndpoint.Map(jobs);
         jobs.MapGet("/{jobId:guid}", GetJobEndpoint.HandleAsync)
             .WithName("GetJob")
             .WithSummary("A job's status")

@@ -82,6 +82,8 @@ public sealed class When_reading_the_api_description : ApiHost
             "command", "timeoutSeconds", "priority", "env", "maxAttempts", "retryOnExitCodes", "limits", "labels",
         }));
         Assert.That(schema.GetProperty("properties").GetProperty("timeoutSeconds").GetProperty("maximum").GetInt32(), Is.EqualTo(86_400));
+        var memory = document.GetProperty("components").GetProperty("schemas").GetProperty("SubmitJobLimits").GetProperty("properties").GetProperty("memoryMiB");
+        Assert.That((memory.GetProperty("minimum").GetInt32(), memory.GetProperty("maximum").GetInt32()), Is.EqualTo((64, 122_880)));
     }
 
     [Test]
