@@ -12,10 +12,10 @@ namespace EventPlatform.Api.Jobs.Submitting;
 /// </summary>
 internal static class SubmitJobValidation
 {
-    public const int MaxRetryExitCodes = 32;
-    public const int MaxLabels = 20;
-    public const int MaxLabelKeyLength = 63;
-    public const int MaxLabelValueLength = 256;
+    private const int MaxRetryExitCodes = 32;
+    private const int MaxLabels = 20;
+    private const int MaxLabelKeyLength = 63;
+    private const int MaxLabelValueLength = 256;
 
     private const string CommandMessage = "command must be a non-empty array of strings whose first item names the program.";
     private const string PriorityMessage = "priority must be one of \"high\", \"normal\", \"low\".";
