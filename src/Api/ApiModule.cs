@@ -1,5 +1,4 @@
-using EventPlatform.Api.Admin.DeadLetters;
-using EventPlatform.Api.Admin.Projections;
+using EventPlatform.Api.Admin;
 using EventPlatform.Api.Auth;
 using EventPlatform.Api.Jobs;
 using EventPlatform.Api.Jobs.Artifacts;
@@ -20,6 +19,7 @@ public static class ApiModule
     {
         services.AddApiKeyAuth(configuration);
         services.AddSubmissionRateLimit(configuration);
+        services.AddScoped<SubmitJobHandler>();
         services.AddJobArtifacts(configuration);
         services.AddPlatformOpenApi();
         return services;
@@ -33,9 +33,8 @@ public static class ApiModule
         app.UseRateLimiter();
         app.MapPlatformOpenApi();
         app.MapJobsApi();
-        app.MapDeadLetters();
-        app.MapProjectionsAdmin();
-        app.MapStats();
+        app.MapAdminApi();
+        app.MapStatsApi();
         return app;
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using EventPlatform.Contracts.Agent;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -82,6 +83,11 @@ public sealed class When_reading_the_api_description : ApiHost
             "command", "timeoutSeconds", "priority", "env", "maxAttempts", "retryOnExitCodes", "limits", "labels",
         }));
         Assert.That(schema.GetProperty("properties").GetProperty("timeoutSeconds").GetProperty("maximum").GetInt32(), Is.EqualTo(86_400));
+        Assert.That(
+            schema.GetProperty("properties").GetProperty("env").GetProperty("description").GetString(),
+            Does.Contain($"names starting with {string.Join(" or ", TaskVariables.ReservedPrefixes)} are reserved"));
+        var memory = document.GetProperty("components").GetProperty("schemas").GetProperty("SubmitJobLimits").GetProperty("properties").GetProperty("memoryMiB");
+        Assert.That((memory.GetProperty("minimum").GetInt32(), memory.GetProperty("maximum").GetInt32()), Is.EqualTo((64, 122_880)));
     }
 
     [Test]

@@ -14,7 +14,17 @@ internal static class DownloadArtifactEndpoint
 {
     private static readonly FileExtensionContentTypeProvider ContentTypes = new();
 
-    public static Results<PhysicalFileHttpResult, ProblemHttpResult> Handle(
+    public static void Map(IEndpointRouteBuilder artifacts) =>
+        artifacts.MapGet("/{token}", Handle)
+            .WithName("DownloadArtifact")
+            .WithSummary("Download an artifact")
+            .WithDescription("The file a signed download URL names; the URL is its own authorisation. Altered or expired is 403.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .AllowAnonymous();
+
+    private static Results<PhysicalFileHttpResult, ProblemHttpResult> Handle(
         string token, ArtifactUrlSigner signer, LocalArtifactFiles files, IOptions<ArtifactsOptions> options, TimeProvider clock)
     {
         var check = signer.Check(token, clock.GetUtcNow());

@@ -6,8 +6,15 @@ namespace EventPlatform.Api.Jobs.Artifacts;
 
 internal static class GetJobArtifactsEndpoint
 {
+    public static void Map(IEndpointRouteBuilder jobs) =>
+        jobs.MapGet("/{jobId:guid}/artifacts", HandleAsync)
+            .WithName("GetJobArtifacts")
+            .WithSummary("A job's artifacts")
+            .WithDescription("Name, size and a download URL (valid without a key until expiresAt) of each file of the latest attempt, or of ?attempt=n.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
     /// <summary>The latest attempt's artifacts, or attempt <paramref name="attempt"/>'s; a job that never ran has none.</summary>
-    public static async Task<Results<Ok<IReadOnlyList<ArtifactLink>>, ProblemHttpResult>> HandleAsync(
+    private static async Task<Results<Ok<IReadOnlyList<ArtifactLink>>, ProblemHttpResult>> HandleAsync(
         Guid jobId,
         int? attempt,
         HttpRequest request,

@@ -15,12 +15,21 @@ internal static class CancelJobEndpoint
 {
     public const int MaxReasonLength = 500;
 
+    public static void Map(IEndpointRouteBuilder jobs) =>
+        jobs.MapPost("/{jobId:guid}/cancel", HandleAsync)
+            .WithName("CancelJob")
+            .WithSummary("Cancel a job")
+            .WithDescription("A queued job ends Cancelled at once, a starting or running one once its task stops; again is fine. A job that ended otherwise is 409.")
+            .Accepts<CancelJobBody>(isOptional: true, "application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
     /// <summary>
     /// Accepted while the job can still be cancelled (and again once it is); a job that ended any
     /// other way is a conflict. The saga makes the decision that counts: a job that ends between
     /// this check and the saga's turn keeps its outcome.
     /// </summary>
-    public static async Task<Results<Accepted<CancelJobResponse>, ProblemHttpResult, ValidationProblem>> HandleAsync(
+    private static async Task<Results<Accepted<CancelJobResponse>, ProblemHttpResult, ValidationProblem>> HandleAsync(
         Guid jobId,
         HttpRequest request,
         ClaimsPrincipal user,

@@ -8,11 +8,18 @@ namespace EventPlatform.Api.Jobs.History;
 
 internal static class GetJobTimelineEndpoint
 {
+    public static void Map(IEndpointRouteBuilder jobs) =>
+        jobs.MapGet("/{jobId:guid}/timeline", HandleAsync)
+            .WithName("GetJobTimeline")
+            .WithSummary("A job's timeline")
+            .WithDescription("Every transition of the job with its time, attempt and detail.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
     /// <summary>
     /// Served from the async timeline view; when the daemon has not caught up with the stream yet,
     /// the timeline is replayed from the events instead, so the answer is never behind the job.
     /// </summary>
-    public static async Task<Results<Ok<JobTimelineResponse>, ProblemHttpResult>> HandleAsync(
+    private static async Task<Results<Ok<JobTimelineResponse>, ProblemHttpResult>> HandleAsync(
         Guid jobId, ClaimsPrincipal user, IQuerySession session, CancellationToken cancellationToken)
     {
         if (await VisibleJob.LoadAsync(session, user, jobId, cancellationToken).ConfigureAwait(false) is null)

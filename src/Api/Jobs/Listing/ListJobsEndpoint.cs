@@ -11,8 +11,15 @@ namespace EventPlatform.Api.Jobs.Listing;
 
 internal static class ListJobsEndpoint
 {
+    public static void Map(IEndpointRouteBuilder jobs) =>
+        jobs.MapGet("/", HandleAsync)
+            .WithName("ListJobs")
+            .WithSummary("List jobs, newest first")
+            .WithDescription("Your jobs (an admin's: everyone's), filtered by state, priority, user, since, until, q (command text) and label=key:value; pages by nextCursor.")
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
     /// <summary>Newest first; a caller who is not an admin sees only their own jobs.</summary>
-    public static async Task<Results<Ok<JobListResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
+    private static async Task<Results<Ok<JobListResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         HttpRequest request, ClaimsPrincipal user, IQuerySession session, CancellationToken cancellationToken)
     {
         var (query, errors) = JobListQuery.Parse(request.Query);
@@ -24,10 +31,7 @@ internal static class ListJobsEndpoint
         var caller = Caller.From(user);
         if (!caller.IsAdmin && query.User is { } other && other != caller.UserId)
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status403Forbidden,
-                title: "Forbidden",
-                detail: "user: only an admin may list another user's jobs.");
+            return UserForbidden.Problem("only an admin may list another user's jobs.");
         }
 
         var owner = caller.IsAdmin ? query.User : caller.UserId;

@@ -11,12 +11,20 @@ internal static class GetJobLogsEndpoint
 {
     private const string PlainText = "text/plain; charset=utf-8";
 
+    public static void Map(IEndpointRouteBuilder jobs) =>
+        jobs.MapGet("/{jobId:guid}/logs", HandleAsync)
+            .WithName("GetJobLogs")
+            .WithSummary("A job's output")
+            .WithDescription("The latest attempt's output (or ?attempt=n's) as text: so far while it runs, all of it once it ended.")
+            .Produces<string>(StatusCodes.Status200OK, "text/plain")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
     /// <summary>
     /// The attempt's output as text: its stored logs.txt once the Agent has stored it (the attempt
     /// ended), else the live output the launcher keeps (empty before the first line). A live output
     /// that cannot be read is a 503 when asking again later may help, else a 502.
     /// </summary>
-    public static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> HandleAsync(
+    private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> HandleAsync(
         Guid jobId,
         int? attempt,
         ClaimsPrincipal user,

@@ -12,8 +12,15 @@ namespace EventPlatform.Api.Jobs.Reading;
 
 internal static class GetJobEndpoint
 {
+    public static void Map(IEndpointRouteBuilder jobs) =>
+        jobs.MapGet("/{jobId:guid}", HandleAsync)
+            .WithName("GetJob")
+            .WithSummary("A job's status")
+            .WithDescription("The job's state, exit code, attempt, times and spec; with asOf (a stream version or an ISO 8601 time), the job as it was then.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
     // asOf: a stream version (1 is the submission) or an ISO 8601 time; the job as it was then, replayed from its events.
-    public static async Task<Results<Ok<JobResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
+    private static async Task<Results<Ok<JobResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         Guid jobId, string? asOf, ClaimsPrincipal user, IQuerySession session, IOptions<AdmissionOptions> admission, CancellationToken cancellationToken)
     {
         if (asOf is not null)

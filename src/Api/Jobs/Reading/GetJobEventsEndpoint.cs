@@ -11,7 +11,14 @@ namespace EventPlatform.Api.Jobs.Reading;
 
 internal static class GetJobEventsEndpoint
 {
-    public static async Task<Results<Ok<IReadOnlyList<JobEventResponse>>, ProblemHttpResult>> HandleAsync(
+    public static void Map(IEndpointRouteBuilder jobs) =>
+        jobs.MapGet("/{jobId:guid}/events", HandleAsync)
+            .WithName("GetJobEvents")
+            .WithSummary("A job's event stream")
+            .WithDescription("Every event of the job's stream in order, with version, type, timestamp, data and correlation ids.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+    private static async Task<Results<Ok<IReadOnlyList<JobEventResponse>>, ProblemHttpResult>> HandleAsync(
         Guid jobId, ClaimsPrincipal user, IQuerySession session, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
         var stream = await session.Events.FetchStreamAsync(jobId, token: cancellationToken).ConfigureAwait(false);

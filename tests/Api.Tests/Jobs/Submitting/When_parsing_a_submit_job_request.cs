@@ -11,8 +11,11 @@ public class When_parsing_a_submit_job_request
     private const string PriorityError = "priority must be one of \"high\", \"normal\", \"low\".";
     private const string EnvError = "env must be an object of string values whose names are non-empty and contain no '='.";
 
-    private static (JobSpec? Spec, Dictionary<string, string[]> Errors) Parse(string body) =>
-        SubmitJobRequest.Parse(JsonSerializer.Deserialize<JsonElement>(body));
+    private static (JobSpec? Spec, Dictionary<string, string[]> Errors) Parse(string body, string idempotencyKey = "")
+    {
+        var (request, errors) = SubmitJobValidation.Validate(JsonSerializer.Deserialize<JsonElement>(body), idempotencyKey);
+        return (request?.ToSpec(), errors);
+    }
 
     private static JobSpec ParseValid(string body)
     {
@@ -38,7 +41,7 @@ public class When_parsing_a_submit_job_request
     {
         var spec = ParseValid("""{ "command": ["true"], "timeoutSeconds": null, "priority": null, "env": null }""");
 
-        Assert.That(spec.TimeoutSeconds, Is.EqualTo(SubmitJobRequest.DefaultTimeoutSeconds));
+        Assert.That(spec.TimeoutSeconds, Is.EqualTo(SubmitJobBody.DefaultTimeoutSeconds));
         Assert.That(spec.Priority, Is.EqualTo(JobPriority.Normal));
         Assert.That(spec.Env, Is.Empty);
     }
@@ -159,6 +162,43 @@ public class When_parsing_a_submit_job_request
         {
             ["timeoutSeconds"] = [TimeoutError],
             ["env"] = [EnvError],
+        }));
+    }
+
+    [Test]
+    public void Should_name_each_field_whose_value_has_the_wrong_type_beside_the_ones_out_of_range()
+    {
+        var (spec, errors) = Parse("""
+            {
+              "command": "echo hi",
+              "timeoutSeconds": "10",
+              "retryOnExitCodes": [null],
+              "limits": { "cpu": "1", "memoryMiB": 1, "maxProcesses": 64 },
+              "labels": { "team": ["data"] }
+            }
+            """);
+
+        Assert.That(spec, Is.Null);
+        Assert.That(errors.Keys, Is.EquivalentTo(new[] { "command", "timeoutSeconds", "retryOnExitCodes", "limits.cpu", "limits.memoryMiB", "labels" }));
+        Assert.That(errors["limits.cpu"], Is.EqualTo(new[] { "limits.cpu must be a whole number from 128 to 16384." }));
+    }
+
+    [Test]
+    public void Should_read_field_names_as_written()
+    {
+        AssertOnlyError("""{ "Command": ["true"] }""", "command", CommandError);
+    }
+
+    [Test]
+    public void Should_name_an_idempotency_key_over_200_characters_beside_the_bad_fields()
+    {
+        var (spec, errors) = Parse("""{ "command": [] }""", idempotencyKey: new string('k', 201));
+
+        Assert.That(spec, Is.Null);
+        Assert.That(errors, Is.EqualTo(new Dictionary<string, string[]>
+        {
+            ["command"] = [CommandError],
+            ["Idempotency-Key"] = ["Idempotency-Key must be at most 200 characters."],
         }));
     }
 

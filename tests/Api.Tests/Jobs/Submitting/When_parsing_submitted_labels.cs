@@ -62,6 +62,9 @@ public class When_parsing_submitted_labels
         Assert.That(IdempotentSubmission.SameRequest(first!, other!), Is.False);
     }
 
-    private static (Contracts.Jobs.JobSpec? Spec, Dictionary<string, string[]> Errors) Parse(string body) =>
-        SubmitJobRequest.Parse(JsonSerializer.Deserialize<JsonElement>(body));
+    private static (Contracts.Jobs.JobSpec? Spec, Dictionary<string, string[]> Errors) Parse(string body)
+    {
+        var (request, errors) = SubmitJobValidation.Validate(JsonSerializer.Deserialize<JsonElement>(body), idempotencyKey: string.Empty);
+        return (request?.ToSpec(), errors);
+    }
 }

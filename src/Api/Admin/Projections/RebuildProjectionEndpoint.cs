@@ -1,15 +1,12 @@
-using EventPlatform.Api.Auth;
 using EventPlatform.Projections.Maintenance;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EventPlatform.Api.Admin.Projections;
 
-/// <summary>Rebuilding projections from the streams and auditing the status view against them (docs/adr/0016-figures-rebuild-and-audit.md).</summary>
-internal static class ProjectionsAdminApi
+/// <summary>Rebuilding projections from the streams (docs/adr/0016-figures-rebuild-and-audit.md).</summary>
+internal static class RebuildProjectionEndpoint
 {
-    public static IEndpointRouteBuilder MapProjectionsAdmin(this IEndpointRouteBuilder endpoints)
-    {
-        var admin = endpoints.MapGroup("/admin").WithTags("Admin").RequireAuthorization(ApiKeyAuthentication.AdminPolicy);
+    public static void Map(IEndpointRouteBuilder admin) =>
         admin.MapPost("/projections/{name}/rebuild", RebuildAsync)
             .WithName("RebuildProjection")
             .WithSummary("Rebuild a projection from the streams")
@@ -17,12 +14,6 @@ internal static class ProjectionsAdminApi
                 + "answers when done with the events read and the time taken. 404 for an unknown name; 409 where no projection daemon runs. Admin keys only.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
-        admin.MapPost("/audit/verify", VerifyAsync)
-            .WithName("VerifyAudit")
-            .WithSummary("Check every status row against its stream")
-            .WithDescription("Replays every job's stream and compares the result with the stored status row; lists each mismatch with the fields that differ. Admin keys only.");
-        return endpoints;
-    }
 
     /// <summary>One projection's result, or (for <c>all</c>) one per projection, in order.</summary>
     private static async Task<Results<Ok<ProjectionRebuild>, Ok<IReadOnlyList<ProjectionRebuild>>, ProblemHttpResult>> RebuildAsync(
@@ -58,7 +49,4 @@ internal static class ProjectionsAdminApi
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "No projection daemon here", detail: ex.Message);
         }
     }
-
-    private static async Task<Ok<AuditReport>> VerifyAsync(JobStatusAudit audit, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await audit.VerifyAsync(cancellationToken).ConfigureAwait(false));
 }

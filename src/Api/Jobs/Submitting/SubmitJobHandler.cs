@@ -1,0 +1,70 @@
+using EventPlatform.Contracts.Jobs;
+using EventPlatform.Projections.JobStatus;
+using EventPlatform.Sagas.Admission;
+using EventPlatform.Sagas.Jobs;
+using Marten;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace EventPlatform.Api.Jobs.Submitting;
+
+/// <summary>A valid job to store and queue for <paramref name="UserId"/>; <paramref name="IdempotencyKey"/> is null when none was sent.</summary>
+internal sealed record SubmitJob(string UserId, JobSpec Spec, string? IdempotencyKey);
+
+internal abstract record SubmitJobOutcome
+{
+    public sealed record Accepted(Guid JobId) : SubmitJobOutcome;
+
+    public sealed record TooManyWaiting(int Waiting, int Limit) : SubmitJobOutcome;
+
+    /// <summary>The key already named job <paramref name="JobId"/>, submitted with another spec.</summary>
+    public sealed record KeyReused(string Key, Guid JobId) : SubmitJobOutcome;
+}
+
+internal sealed class SubmitJobHandler(
+    IDocumentSession session,
+    IPublishEndpoint bus,
+    IOptions<JobLifecycleOptions> lifecycle,
+    IOptions<AdmissionOptions> admission,
+    TimeProvider clock)
+{
+    public async Task<SubmitJobOutcome> HandleAsync(SubmitJob command, CancellationToken cancellationToken)
+    {
+        // Counted on the status view, which commits with each submission, so a quick second
+        // submission sees the first; racing ones may overshoot the bound by a few.
+        var waiting = await session.Query<JobStatusView>()
+            .CountAsync(x => x.UserId == command.UserId && x.State == JobPhase.Queued, cancellationToken);
+        var limit = admission.Value.MaxQueuedPerUser;
+        if (waiting >= limit)
+        {
+            return new SubmitJobOutcome.TooManyWaiting(waiting, limit);
+        }
+
+        var jobId = command.IdempotencyKey is { } key ? IdempotentSubmission.JobIdFor(command.UserId, key) : Guid.CreateVersion7();
+        var submitted = new JobSubmitted(jobId, command.UserId, command.Spec, clock.GetUtcNow()) { IdempotencyKey = command.IdempotencyKey };
+        var conversationId = Guid.CreateVersion7();
+        JobSubmission.Stage(session, submitted, conversationId, lifecycle.Value.SubmissionRecoveryDelay);
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException)
+        {
+            return await RepeatedAsync(submitted, cancellationToken);
+        }
+
+        // Published only after the stream committed, so the saga never sees a job that is not stored.
+        await bus.Publish(submitted, context => context.ConversationId = conversationId, cancellationToken);
+        return new SubmitJobOutcome.Accepted(jobId);
+    }
+
+    /// <summary>The key was used before by this user: the same request gets the same job, another one a conflict.</summary>
+    private async Task<SubmitJobOutcome> RepeatedAsync(JobSubmitted attempt, CancellationToken cancellationToken)
+    {
+        await using var query = session.DocumentStore.QuerySession();
+        var first = await query.Events.FetchStreamAsync(attempt.JobId, version: 1, token: cancellationToken);
+        return first is [{ Data: JobSubmitted original }] && IdempotentSubmission.SameRequest(original.Spec, attempt.Spec)
+            ? new SubmitJobOutcome.Accepted(original.JobId)
+            : new SubmitJobOutcome.KeyReused(attempt.IdempotencyKey!, attempt.JobId);
+    }
+}
