@@ -1,3 +1,4 @@
+using EventPlatform.Contracts;
 using EventPlatform.Contracts.Tasks;
 
 namespace EventPlatform.EcsBridge;
@@ -13,6 +14,10 @@ public interface ITaskLauncher
 
     Task StopAsync(StopTask stop, CancellationToken cancellationToken);
 
-    /// <summary>Null while the task runs; otherwise how it ended, or <see cref="TaskLost"/> when unknown.</summary>
-    Task<TaskStopped?> ReconcileAsync(ReconcileTask task, CancellationToken cancellationToken);
+    /// <summary>
+    /// What became of an attempt (see <see cref="ReconcileTask"/>): <see cref="TaskStarted"/> while it
+    /// runs and the asker named no task, <see cref="TaskStopped"/> once it ended (<see cref="TaskLost"/>
+    /// when it is unknown and the asker named a task or will relaunch), or null when there is nothing to say.
+    /// </summary>
+    Task<IJobMessage?> ReconcileAsync(ReconcileTask task, CancellationToken cancellationToken);
 }

@@ -7,9 +7,9 @@ internal sealed class ReconcileTaskConsumer(ITaskLauncher launcher) : IConsumer<
 {
     public async Task Consume(ConsumeContext<ReconcileTask> context)
     {
-        if (await launcher.ReconcileAsync(context.Message, context.CancellationToken).ConfigureAwait(false) is { } stopped)
+        if (await launcher.ReconcileAsync(context.Message, context.CancellationToken).ConfigureAwait(false) is { } answer)
         {
-            await context.Publish(stopped).ConfigureAwait(false);
+            await context.Publish(answer, answer.GetType()).ConfigureAwait(false);
         }
     }
 }

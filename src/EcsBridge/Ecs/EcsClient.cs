@@ -120,7 +120,17 @@ internal sealed class EcsClient : IDisposable
     }
 
     /// <summary>The tasks of a job that ECS still means to run (PENDING or RUNNING), by <c>startedBy</c>.</summary>
-    public async Task<IReadOnlyList<string>> ListLiveTasksAsync(Guid jobId, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> ListLiveTasksAsync(Guid jobId, CancellationToken cancellationToken) =>
+        ListTasksAsync(jobId, "RUNNING", cancellationToken);
+
+    /// <summary>Every task of a job ECS knows: those it means to run, then those stopped recently (ECS forgets them after about an hour).</summary>
+    public async Task<IReadOnlyList<string>> ListTasksOfJobAsync(Guid jobId, CancellationToken cancellationToken) =>
+    [
+        .. await ListTasksAsync(jobId, "RUNNING", cancellationToken).ConfigureAwait(false),
+        .. await ListTasksAsync(jobId, "STOPPED", cancellationToken).ConfigureAwait(false),
+    ];
+
+    private async Task<IReadOnlyList<string>> ListTasksAsync(Guid jobId, string desiredStatus, CancellationToken cancellationToken)
     {
         var arns = new List<string>();
         string? nextToken = null;
@@ -128,7 +138,7 @@ internal sealed class EcsClient : IDisposable
         {
             var outcome = await CallAsync(
                 "ListTasks",
-                new ListTasksRequest(settings.Cluster, jobId.ToString(), "RUNNING", nextToken),
+                new ListTasksRequest(settings.Cluster, jobId.ToString(), desiredStatus, nextToken),
                 EcsApiJson.Default.ListTasksRequest,
                 EcsApiJson.Default.ListTasksResponse,
                 paced: false,

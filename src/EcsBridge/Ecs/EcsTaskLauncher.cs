@@ -1,4 +1,5 @@
 using System.Globalization;
+using EventPlatform.Contracts;
 using EventPlatform.Contracts.Tasks;
 using Microsoft.Extensions.Logging;
 
@@ -11,27 +12,46 @@ namespace EventPlatform.EcsBridge.Ecs;
 internal sealed partial class EcsTaskLauncher(EcsClient ecs, TimeProvider clock, ILogger<EcsTaskLauncher> logger) : ITaskLauncher
 {
     /// <summary>
-    /// DescribeTasks tells how the task really is: stopped (its EventBridge event was lost: say it
-    /// now), still going (nothing to say), or unknown to ECS (lost).
+    /// DescribeTasks tells how the attempt really is: stopped (its EventBridge event was lost: say it
+    /// now), running (say so to an asker who knows no task yet), still starting (nothing to say), or
+    /// unknown to ECS. Without a task id the attempt's tasks are found by <c>startedBy</c> and the
+    /// attempt tag RunTask set, among live and recently stopped tasks.
     /// </summary>
-    public async Task<TaskStopped?> ReconcileAsync(ReconcileTask task, CancellationToken cancellationToken)
+    public async Task<IJobMessage?> ReconcileAsync(ReconcileTask task, CancellationToken cancellationToken)
     {
-        var described = await ecs.DescribeTasksAsync([task.TaskId], cancellationToken).ConfigureAwait(false);
-        if (described.Tasks.FirstOrDefault(t => t.TaskArn == task.TaskId) is not { } status)
+        IReadOnlyList<string> candidates = task.TaskId is { } taskId
+            ? [taskId]
+            : await ecs.ListTasksOfJobAsync(task.JobId, cancellationToken).ConfigureAwait(false);
+        List<EcsTaskStatus> described = candidates.Count == 0
+            ? []
+            : (await ecs.DescribeTasksAsync(candidates, cancellationToken).ConfigureAwait(false)).Tasks
+                .Where(t => task.TaskId is null ? t.Attempt == task.Attempt : t.TaskArn == task.TaskId)
+                .ToList();
+
+        // Several tasks of one attempt only if a launch was repeated outside RunTask's client token:
+        // a live one is the attempt; stopping the others is the saga's (it stops unwanted tasks).
+        if (described.FirstOrDefault(t => t.LastStatus != "STOPPED") is { } live)
         {
-            return TaskLost.For(task, clock);
+            return live.LastStatus == "RUNNING" && task.TaskId is null
+                ? new TaskStarted(task.JobId, task.Attempt, live.TaskArn, live.StartedAt ?? clock.GetUtcNow())
+                : null;
         }
 
-        return status.LastStatus == "STOPPED"
-            ? new TaskStopped(
+        if (described.FirstOrDefault() is { } stopped)
+        {
+            return new TaskStopped(
                 task.JobId,
                 task.Attempt,
-                task.TaskId,
-                status.ExitCode,
-                status.StopCode ?? "Unknown",
-                status.StoppedReason,
-                status.StoppedAt ?? clock.GetUtcNow())
-            : null;
+                stopped.TaskArn,
+                stopped.ExitCode,
+                stopped.StopCode ?? "Unknown",
+                stopped.StoppedReason,
+                stopped.StoppedAt ?? clock.GetUtcNow());
+        }
+
+        // A launch still on its way cannot be recalled here: should its task start after all, the
+        // saga, which has moved on, stops it as unwanted.
+        return task.TaskId is not null || task.RelaunchIfUnknown ? TaskLost.For(task, clock) : null;
     }
 
     public async Task LaunchAsync(LaunchTask launch, CancellationToken cancellationToken)

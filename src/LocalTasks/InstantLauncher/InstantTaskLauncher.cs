@@ -1,6 +1,7 @@
 using EventPlatform.EcsBridge;
 using System.Collections.Concurrent;
 using System.Globalization;
+using EventPlatform.Contracts;
 using EventPlatform.Contracts.Tasks;
 using EventPlatform.EcsBridge.TaskEvents;
 
@@ -54,9 +55,15 @@ internal sealed class InstantTaskLauncher(TaskEventIntake intake, TimeProvider c
     public Task StopAsync(StopTask stop, CancellationToken cancellationToken) =>
         EndHeldAsync((stop.JobId, stop.Attempt), stop.Reason);
 
-    /// <summary>Null: a held task is still running, and any other one's STOPPED event was accepted at launch.</summary>
-    public Task<TaskStopped?> ReconcileAsync(ReconcileTask task, CancellationToken cancellationToken) =>
-        Task.FromResult<TaskStopped?>(null);
+    /// <summary>
+    /// A held task is running (news only to an asker who knows no task); any other one's STOPPED event
+    /// was accepted at launch, so there is nothing to say: benchmarks lose no events.
+    /// </summary>
+    public Task<IJobMessage?> ReconcileAsync(ReconcileTask task, CancellationToken cancellationToken) =>
+        Task.FromResult<IJobMessage?>(
+            task.TaskId is null && held.TryGetValue((task.JobId, task.Attempt), out var entry)
+                ? new TaskStarted(task.JobId, task.Attempt, entry.Task.TaskArn, entry.Task.StartedAt!.Value)
+                : null);
 
     public void Dispose()
     {

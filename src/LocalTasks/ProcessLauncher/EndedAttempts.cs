@@ -1,28 +1,31 @@
 using System.Collections.Concurrent;
+using EventPlatform.Contracts.Tasks;
 
 namespace EventPlatform.LocalTasks.ProcessLauncher;
 
 /// <summary>
-/// Attempts that ended here, or were stopped before they were seen: a LaunchTask delivered again,
-/// or late behind its StopTask, must not run the job a second time. Remembered long enough to
-/// outlast any redelivery, then forgotten so the table stays small.
+/// Attempts that ended here (with how they ended), or were stopped or given up before they were seen:
+/// a LaunchTask delivered again, or late behind its StopTask, must not run the job a second time, and
+/// a question about an ended attempt gets its outcome again. Remembered long enough to outlast any
+/// redelivery, then forgotten so the table stays small.
 /// </summary>
 internal sealed class EndedAttempts(TimeProvider clock)
 {
     private static readonly TimeSpan Memory = TimeSpan.FromMinutes(10);
     private const int PruneThreshold = 10_000;
 
-    private readonly ConcurrentDictionary<(Guid JobId, int Attempt), DateTimeOffset> ended = new();
+    private readonly ConcurrentDictionary<(Guid JobId, int Attempt), (DateTimeOffset At, TaskStopped? Outcome)> ended = new();
 
-    public void Remember(Guid jobId, int attempt)
+    /// <summary>Remembers an attempt that ended here (<paramref name="outcome"/>) or that must never start (no outcome).</summary>
+    public void Remember(Guid jobId, int attempt, TaskStopped? outcome = null)
     {
         var now = clock.GetUtcNow();
-        ended[(jobId, attempt)] = now;
+        ended[(jobId, attempt)] = (now, outcome);
         if (ended.Count > PruneThreshold)
         {
-            foreach (var (key, at) in ended)
+            foreach (var (key, entry) in ended)
             {
-                if (now - at > Memory)
+                if (now - entry.At > Memory)
                 {
                     ended.TryRemove(key, out _);
                 }
@@ -30,6 +33,18 @@ internal sealed class EndedAttempts(TimeProvider clock)
         }
     }
 
-    public bool Contains(Guid jobId, int attempt) =>
-        ended.TryGetValue((jobId, attempt), out var at) && clock.GetUtcNow() - at <= Memory;
+    public bool Contains(Guid jobId, int attempt) => TryGet(jobId, attempt, out _);
+
+    /// <summary>Whether the attempt ended here or was refused, and how it ended if it ran.</summary>
+    public bool TryGet(Guid jobId, int attempt, out TaskStopped? outcome)
+    {
+        if (ended.TryGetValue((jobId, attempt), out var entry) && clock.GetUtcNow() - entry.At <= Memory)
+        {
+            outcome = entry.Outcome;
+            return true;
+        }
+
+        outcome = null;
+        return false;
+    }
 }

@@ -29,22 +29,31 @@ internal sealed partial class LocalTaskLauncher(
     private readonly LocalLauncherOptions settings = options.Value;
     private readonly ArtifactsOptions artifacts = artifactOptions.Value;
     private readonly EndedAttempts ended = new(clock);
+
+    /// <summary>
+    /// Taking an attempt to run, refusing one (a stop before its launch, a question that gives it up)
+    /// and starting its process are decided one at a time, so an attempt given up never starts.
+    /// </summary>
+    private readonly Lock gate = new();
     private readonly TaskSandbox sandbox = new(options.Value, logger);
 
     public async Task LaunchAsync(LaunchTask launch, CancellationToken cancellationToken)
     {
-        if (ended.Contains(launch.JobId, launch.Attempt))
-        {
-            LogLaunchOfEndedAttempt(launch.JobId, launch.Attempt);
-            return;
-        }
-
         var workDirectory = Path.Combine(settings.WorkRoot, $"{launch.JobId:N}-{launch.Attempt}");
         var task = new LocalTask(launch.JobId, launch.Attempt, LocalTaskEvents.NewTaskArn(), workDirectory) { CorrelationId = launch.CorrelationId };
-        if (!tasks.TryAdd((launch.JobId, launch.Attempt), task))
+        lock (gate)
         {
-            LogDuplicateLaunch(launch.JobId, launch.Attempt);
-            return;
+            if (ended.Contains(launch.JobId, launch.Attempt))
+            {
+                LogLaunchOfEndedAttempt(launch.JobId, launch.Attempt);
+                return;
+            }
+
+            if (!tasks.TryAdd((launch.JobId, launch.Attempt), task))
+            {
+                LogDuplicateLaunch(launch.JobId, launch.Attempt);
+                return;
+            }
         }
 
         try
@@ -73,32 +82,59 @@ internal sealed partial class LocalTaskLauncher(
         }
 
         var process = new Process { StartInfo = AgentStartInfo(launch, workDirectory, task.Sandbox), EnableRaisingEvents = true };
-        try
+        string? notStarted = null;
+        lock (gate)
         {
-            process.Start();
+            if (ended.Contains(launch.JobId, launch.Attempt))
+            {
+                notStarted = "The platform gave up on this attempt before it started.";
+            }
+            else
+            {
+                try
+                {
+                    process.Start();
+                    task.Process = process;
+                    task.StartedAt = clock.GetUtcNow();
+                }
+                catch (Win32Exception ex)
+                {
+                    notStarted = $"Cannot start the agent: {ex.Message}";
+                }
+            }
         }
-        catch (Win32Exception ex)
+
+        if (notStarted is not null)
         {
             process.Dispose();
-            await FinishAsync(task, exitCode: null, "TaskFailedToStart", $"Cannot start the agent: {ex.Message}", cancellationToken).ConfigureAwait(false);
+            await FinishAsync(task, exitCode: null, "TaskFailedToStart", notStarted, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        task.Process = process;
-        task.StartedAt = clock.GetUtcNow();
         LogLaunched(launch.JobId, launch.Attempt, task.TaskArn, process.Id);
-        await intake.AcceptAsync(LocalTaskEvents.Running(task, task.StartedAt.Value), cancellationToken).ConfigureAwait(false);
+        await intake.AcceptAsync(LocalTaskEvents.Running(task, task.StartedAt!.Value), cancellationToken).ConfigureAwait(false);
         _ = FollowAsync(task, process);
     }
 
     public Task StopAsync(StopTask stop, CancellationToken cancellationToken)
     {
-        if (!tasks.TryGetValue((stop.JobId, stop.Attempt), out var task) || task.Process is not { } process)
+        LocalTask? task;
+        Process? process;
+        lock (gate)
         {
-            // Its LaunchTask may still be on its way: it must not start the task any more.
-            ended.Remember(stop.JobId, stop.Attempt);
-            LogStopOfUnknownTask(stop.JobId, stop.Attempt);
-            return Task.CompletedTask;
+            if (!tasks.TryGetValue((stop.JobId, stop.Attempt), out task) || task.Process is not { } started)
+            {
+                // Its LaunchTask may still be on its way, or its process about to start: it must not start any more.
+                if (!ended.Contains(stop.JobId, stop.Attempt))
+                {
+                    ended.Remember(stop.JobId, stop.Attempt);
+                }
+
+                LogStopOfUnknownTask(stop.JobId, stop.Attempt);
+                return Task.CompletedTask;
+            }
+
+            process = started;
         }
 
         task.StopReason = stop.Reason;
@@ -212,8 +248,12 @@ internal sealed partial class LocalTaskLauncher(
         }
 
         LogStopped(task.JobId, task.Attempt, exitCode, stopCode);
-        ended.Remember(task.JobId, task.Attempt);
-        await intake.AcceptAsync(LocalTaskEvents.Stopped(task, clock.GetUtcNow(), exitCode, stopCode, reason), cancellationToken).ConfigureAwait(false);
+        var stoppedAt = clock.GetUtcNow();
+        ended.Remember(
+            task.JobId,
+            task.Attempt,
+            new TaskStopped(task.JobId, task.Attempt, task.TaskArn, exitCode, stopCode, reason, stoppedAt) { ContainerReason = task.ContainerReason });
+        await intake.AcceptAsync(LocalTaskEvents.Stopped(task, stoppedAt, exitCode, stopCode, reason), cancellationToken).ConfigureAwait(false);
         tasks.TryRemove(new KeyValuePair<(Guid, int), LocalTask>((task.JobId, task.Attempt), task));
         try
         {
@@ -277,7 +317,7 @@ internal sealed partial class LocalTaskLauncher(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Duplicate launch of job {JobId} attempt {Attempt} ignored")]
     private partial void LogDuplicateLaunch(Guid jobId, int attempt);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Launch of job {JobId} attempt {Attempt} ignored: that attempt already ended or was stopped")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Launch of job {JobId} attempt {Attempt} ignored: that attempt already ended, was stopped or was given up")]
     private partial void LogLaunchOfEndedAttempt(Guid jobId, int attempt);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Stop of job {JobId} attempt {Attempt}: no such task is running here; it will not be launched")]

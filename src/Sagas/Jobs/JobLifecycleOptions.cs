@@ -10,6 +10,12 @@ public sealed class JobLifecycleOptions
     /// <summary>A launched task that has not reported running by then is stopped and the attempt fails (retryably).</summary>
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromMinutes(3);
 
+    /// <summary>
+    /// How long the launcher has to say what became of an attempt that did not start in time or whose
+    /// launch failed, before the attempt is given up as lost.
+    /// </summary>
+    public TimeSpan ReconcileTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>After a cancel's stop request, how long to wait for the task to confirm before ending the job anyway.</summary>
     public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(45);
 

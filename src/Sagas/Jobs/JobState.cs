@@ -46,6 +46,13 @@ public sealed class JobState : SagaStateMachineInstance, IEventSourcedSaga
 
     public Guid? StartDeadlineToken { get; set; }
 
+    /// <summary>
+    /// The current attempt did not start in time or its launch failed, and the launcher was asked what
+    /// became of it: its answer (or a second deadline) decides, so an attempt that did run is never
+    /// launched again beside it.
+    /// </summary>
+    public bool AskedLauncher { get; set; }
+
     public Guid? RunDeadlineToken { get; set; }
 
     public Guid? StopDeadlineToken { get; set; }

@@ -65,18 +65,29 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
                 .Then(context => transitions.CancelWhileQueued(context.Saga, context.Message))
                 .TransitionTo(Cancelled));
 
+        // Before an attempt that did not start in time, or whose launch failed, is launched again, the
+        // launcher is asked what became of it: running → adopted, stopped → that outcome, unknown → lost
+        // (and refused should it come late). No answer within the reconcile timeout counts as lost.
         During(Starting,
             When(TaskStarted, context => IsCurrent(context.Saga, context.Message.Attempt))
                 .Then(context => transitions.MarkRunning(context.Saga, context.Message))
                 .TransitionTo(Running),
-            When(StartDeadline, context => context.Message.TokenId == context.Saga.StartDeadlineToken)
+            When(StartDeadline, context => context.Message.TokenId == context.Saga.StartDeadlineToken && !context.Saga.AskedLauncher)
+                .Then(context => transitions.NoteFailure(context.Saga, $"The task did not start within {Seconds(settings.StartTimeout)} s."))
+                .Then(context => transitions.AskLauncher(context.Saga))
+                .Publish(context => AskWhatBecameOf(context.Saga)),
+            When(StartDeadline, context => context.Message.TokenId == context.Saga.StartDeadlineToken && context.Saga.AskedLauncher)
                 .Publish(context => new StopTask(
                     context.Saga.CorrelationId, context.Saga.Attempt, TaskId: null, "The task did not start in time."))
-                .Then(context => transitions.NoteFailure(context.Saga, $"The task did not start within {Seconds(settings.StartTimeout)} s."))
                 .IfElse(context => HasAttemptsLeft(context.Saga), Retry, GiveUp),
-            When(LaunchFailed, context => IsCurrent(context.Saga, context.Message.Attempt))
+            When(LaunchFailed, context => IsCurrent(context.Saga, context.Message.Attempt) && context.Message.Retryable && !context.Saga.AskedLauncher)
                 .Then(context => transitions.NoteFailure(context.Saga, $"The task could not be launched: {context.Message.Reason}"))
-                .IfElse(context => context.Message.Retryable && HasAttemptsLeft(context.Saga), Retry, GiveUp));
+                .Then(context => transitions.AskLauncher(context.Saga))
+                .Publish(context => AskWhatBecameOf(context.Saga)),
+            When(LaunchFailed, context => IsCurrent(context.Saga, context.Message.Attempt) && !context.Message.Retryable)
+                .Then(context => transitions.NoteFailure(context.Saga, $"The task could not be launched: {context.Message.Reason}"))
+                .Then(context => transitions.Fail(context.Saga))
+                .TransitionTo(Failed));
 
         During(Starting, Running,
             When(TaskStopped, context => IsCurrent(context.Saga, context.Message.Attempt) && Verdict(context) == TaskVerdictKind.Succeeded)
@@ -179,6 +190,9 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
     private static string Seconds(TimeSpan duration) => duration.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
 
     private static bool HasAttemptsLeft(JobState job) => job.Attempt < job.Spec!.MaxAttempts;
+
+    private static ReconcileTask AskWhatBecameOf(JobState job) =>
+        new(job.CorrelationId, job.Attempt, TaskId: null) { RelaunchIfUnknown = true };
 
     private static LaunchTask Launch(JobState job) => new(job.CorrelationId, job.Attempt, job.Spec!) { CorrelationId = JobState.ConversationOf(job.EventCorrelationId) };
 

@@ -9,6 +9,18 @@ namespace EventPlatform.Sagas.Jobs;
 /// </summary>
 internal sealed class JobTransitions(JobLifecycleOptions settings, TimeProvider clock)
 {
+    /// <summary>The stop code launchers answer with for an attempt they do not know.</summary>
+    private const string TaskLostStopCode = "TaskLost";
+
+    /// <summary>The launcher is asked what became of the attempt; a second start deadline bounds the wait for its answer.</summary>
+    public void AskLauncher(JobState job)
+    {
+        job.AskedLauncher = true;
+        job.Timers.Cancel(job.StartDeadlineToken);
+        var deadline = new JobStartDeadlineReached(job.CorrelationId, job.Attempt, Guid.CreateVersion7());
+        job.StartDeadlineToken = job.Timers.Schedule(deadline, clock.GetUtcNow() + settings.ReconcileTimeout, deadline.TokenId);
+    }
+
     public void Accept(JobState job, JobSubmitted submitted, Guid? conversationId)
     {
         job.EventCorrelationId = conversationId?.ToString("N");
@@ -32,6 +44,7 @@ internal sealed class JobTransitions(JobLifecycleOptions settings, TimeProvider 
 
     public void RequestLaunch(JobState job)
     {
+        job.AskedLauncher = false;
         var now = clock.GetUtcNow();
         job.Record(new JobLaunchRequested(job.CorrelationId, job.Attempt, now));
         var deadline = new JobStartDeadlineReached(job.CorrelationId, job.Attempt, Guid.CreateVersion7());
@@ -42,6 +55,7 @@ internal sealed class JobTransitions(JobLifecycleOptions settings, TimeProvider 
     {
         job.Timers.Cancel(job.StartDeadlineToken);
         job.StartDeadlineToken = null;
+        job.AskedLauncher = false;
         job.TaskId = started.TaskId;
         job.Record(new JobStarted(job.CorrelationId, job.Attempt, started.TaskId, started.StartedAt));
 
@@ -55,6 +69,12 @@ internal sealed class JobTransitions(JobLifecycleOptions settings, TimeProvider 
     {
         // Its start may not have been seen; remembering it keeps a late start from looking unwanted.
         job.TaskId = stopped.TaskId;
+        if (job.AskedLauncher && stopped.StopCode == TaskLostStopCode)
+        {
+            // The launcher knows nothing of the attempt: why it was asked is the better reason.
+            return;
+        }
+
         job.LastFailure = verdict.Reason;
         job.LastExitCode = verdict.ExitCode;
         job.LastFailureAt = stopped.StoppedAt;

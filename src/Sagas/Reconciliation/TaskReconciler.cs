@@ -20,7 +20,8 @@ internal sealed partial class TaskReconciler(
     IOptions<ReconciliationOptions> options,
     ILogger<TaskReconciler> logger) : PollingLoop(logger)
 {
-    /// <summary>The saga's states in which a job has a task that should be alive.</summary>
+    /// <summary>The saga's states in which a job has, or is about to have, a task that should be alive.</summary>
+    private const string Starting = nameof(JobPhase.Starting);
     private const string Running = nameof(JobPhase.Running);
     private const string Cancelling = nameof(Jobs.JobStateMachine.Cancelling);
 
@@ -41,15 +42,17 @@ internal sealed partial class TaskReconciler(
     internal async Task<int> ReconcileAsync(CancellationToken cancellationToken)
     {
         await using var session = store.QuerySession();
+        // A starting job's RUNNING or STOPPED event may have been lost too: its launcher is asked
+        // about the attempt (it names no task), and says nothing while the task is still starting.
         var running = await session.Query<JobState>()
-            .Where(x => (x.CurrentState == Running || x.CurrentState == Cancelling) && x.TaskId != null)
-            .Select(x => new { x.CorrelationId, x.Attempt, x.TaskId, x.EventCorrelationId })
+            .Where(x => ((x.CurrentState == Running || x.CurrentState == Cancelling) && x.TaskId != null) || x.CurrentState == Starting)
+            .Select(x => new { x.CorrelationId, x.Attempt, x.TaskId, x.EventCorrelationId, x.CurrentState })
             .ToListAsync(cancellationToken)
             .ConfigureAwait(false);
         foreach (var job in running)
         {
             await bus.Publish(
-                new ReconcileTask(job.CorrelationId, job.Attempt, job.TaskId!),
+                new ReconcileTask(job.CorrelationId, job.Attempt, job.CurrentState == Starting ? null : job.TaskId),
                 context => context.ConversationId = JobState.ConversationOf(job.EventCorrelationId) ?? context.ConversationId,
                 cancellationToken).ConfigureAwait(false);
         }
@@ -58,6 +61,6 @@ internal sealed partial class TaskReconciler(
         return running.Count;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciliation asked about {Count} running tasks")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciliation asked about {Count} starting or running tasks")]
     private partial void LogPass(int count);
 }

@@ -16,6 +16,7 @@ public class When_the_last_attempt_fails_for_a_retryable_reason : JobLifecycleSp
             Stopped(exitCode: null, attempt: 2, stopCode: "SpotInterruption", reason: "Your Spot Task was interrupted"),
             theJobIs: x => x.Queued);
         await GivenTheNextAttemptIsDueAndAdmitted();
+        await Given(FallDue<JobStartDeadlineReached>(), theJobIs: x => x.Starting);
         await When(FallDue<JobStartDeadlineReached>(), theJobIs: x => x.Failed);
     }
 
@@ -122,9 +123,10 @@ public class When_a_job_with_a_single_attempt_does_not_start_in_time : JobLifecy
     protected override int MaxAttempts => 1;
 
     [SetUp]
-    public async Task The_start_deadline_falls_due()
+    public async Task The_start_deadline_falls_due_and_the_launcher_does_not_answer()
     {
         await GivenAStartingJob();
+        await Given(FallDue<JobStartDeadlineReached>(), theJobIs: x => x.Starting);
         await When(FallDue<JobStartDeadlineReached>(), theJobIs: x => x.Failed);
     }
 
@@ -152,10 +154,11 @@ public class When_a_retryable_launch_failure_hits_the_only_attempt : JobLifecycl
     protected override int MaxAttempts => 1;
 
     [SetUp]
-    public async Task The_launch_is_throttled()
+    public async Task The_launch_is_throttled_and_the_launcher_knows_no_task_of_it()
     {
         await GivenAStartingJob();
-        await When(LaunchFailed(attempt: 1, retryable: true), theJobIs: x => x.Failed);
+        await Given(LaunchFailed(attempt: 1, retryable: true), theJobIs: x => x.Starting);
+        await When(LauncherKnowsNothingOf(attempt: 1), theJobIs: x => x.Failed);
     }
 
     [Test]

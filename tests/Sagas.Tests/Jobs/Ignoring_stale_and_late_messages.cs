@@ -268,6 +268,7 @@ public class When_the_task_of_attempt_1_starts_after_its_start_deadline : JobLif
     public async Task The_slow_task_reports_while_the_job_waits_for_attempt_2()
     {
         await GivenAStartingJob();
+        await Given(FallDue<JobStartDeadlineReached>(), theJobIs: x => x.Starting);
         await Given(FallDue<JobStartDeadlineReached>(), theJobIs: x => x.Queued);
         await When(Started(attempt: 1), theJobIs: x => x.Queued);
     }

@@ -38,6 +38,9 @@ public abstract class JobLifecycleSpecification
 
     /// <summary>Small lifecycle settings, so reasons name them and back-off windows can be checked exactly.</summary>
     protected static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long the launcher has to say what became of an attempt the saga asks about.</summary>
+    protected static readonly TimeSpan ReconcileTimeout = TimeSpan.FromSeconds(20);
     protected static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
     protected static readonly TimeSpan RetryBackoffBase = TimeSpan.FromSeconds(1);
     protected static readonly TimeSpan RetryBackoffMax = TimeSpan.FromSeconds(10);
@@ -110,6 +113,7 @@ public abstract class JobLifecycleSpecification
             {
                 options.RunDeadlineGrace = RunDeadlineGrace;
                 options.StartTimeout = StartTimeout;
+                options.ReconcileTimeout = ReconcileTimeout;
                 options.StopTimeout = StopTimeout;
                 options.RetryBackoffBase = RetryBackoffBase;
                 options.RetryBackoffMax = RetryBackoffMax;
@@ -148,6 +152,13 @@ public abstract class JobLifecycleSpecification
 
     protected TaskLaunchFailed LaunchFailed(int attempt = 1, bool retryable = true, string reason = "ThrottlingException: Rate exceeded") =>
         new(JobId, attempt, reason, retryable);
+
+    /// <summary>The launcher's answer about an attempt it never ran (or forgot), which it now refuses to start.</summary>
+    protected TaskStopped LauncherKnowsNothingOf(int attempt = 1) =>
+        new(JobId, attempt, string.Empty, ExitCode: null, "TaskLost", "The launcher knows no task of this attempt.", Now);
+
+    /// <summary>What the saga asks the launcher before it launches an attempt again.</summary>
+    protected ReconcileTask WhatBecameOf(int attempt = 1) => new(JobId, attempt, TaskId: null) { RelaunchIfUnknown = true };
 
     protected CancelJob Cancel() => new(JobId, UserId, "No longer needed");
 

@@ -26,6 +26,7 @@ public abstract class RetryableFailureSpecification<TFailure> : JobLifecycleSpec
     public async Task Attempt_1_fails()
     {
         await (StartsBeforeFailing ? GivenARunningJob() : GivenAStartingJob());
+        await GivenTheLauncherWasAsked();
         attempt1Deadline = (Job.RunDeadlineToken ?? Job.StartDeadlineToken)!.Value;
         await When(FailureOfAttempt1(), theJobIs: x => x.Queued);
     }
@@ -69,8 +70,11 @@ public abstract class RetryableFailureSpecification<TFailure> : JobLifecycleSpec
         Assert.That(Job.Admission, Is.EqualTo(AdmissionChange.Release), "Attempt 1 gives up its slot; attempt 2 joins the line when it is due");
     }
 
-    /// <summary>The message that reports attempt 1 failed.</summary>
+    /// <summary>The message that ends attempt 1 (after the launcher was asked about it, where it is).</summary>
     protected abstract TFailure FailureOfAttempt1();
+
+    /// <summary>What comes before the failure: for a launch that failed or a start that did not come, the saga asks the launcher first.</summary>
+    protected virtual Task GivenTheLauncherWasAsked() => Task.CompletedTask;
 
     private IEnumerable<object> EventsOfAttempt1()
     {
@@ -145,13 +149,15 @@ public class When_the_command_exits_with_a_code_the_job_retries : RetryableFailu
     protected override TaskStopped FailureOfAttempt1() => Stopped(exitCode: 75);
 }
 
-public class When_the_launch_fails_for_a_retryable_reason : RetryableFailureSpecification<TaskLaunchFailed>
+public class When_the_launch_fails_for_a_retryable_reason : RetryableFailureSpecification<TaskStopped>
 {
     protected override bool StartsBeforeFailing => false;
 
     protected override string ExpectedReason => "The task could not be launched: ThrottlingException: Rate exceeded";
 
-    protected override TaskLaunchFailed FailureOfAttempt1() => LaunchFailed(attempt: 1, retryable: true);
+    protected override Task GivenTheLauncherWasAsked() => Given(LaunchFailed(attempt: 1, retryable: true), theJobIs: x => x.Starting);
+
+    protected override TaskStopped FailureOfAttempt1() => LauncherKnowsNothingOf(attempt: 1);
 }
 
 public class When_the_task_does_not_start_in_time : RetryableFailureSpecification<JobStartDeadlineReached>
@@ -162,6 +168,9 @@ public class When_the_task_does_not_start_in_time : RetryableFailureSpecificatio
 
     /// <summary>No start was seen, so the launcher has to find the attempt's task itself.</summary>
     protected override IReadOnlyList<StopTask> ExpectedStops => [new(JobId, 1, TaskId: null, "The task did not start in time.")];
+
+    /// <summary>The first deadline asks the launcher; this second one finds it has not answered.</summary>
+    protected override Task GivenTheLauncherWasAsked() => Given(FallDue<JobStartDeadlineReached>(), theJobIs: x => x.Starting);
 
     protected override JobStartDeadlineReached FailureOfAttempt1() => FallDue<JobStartDeadlineReached>();
 }
@@ -319,12 +328,14 @@ public class When_the_back_off_reaches_its_maximum : JobLifecycleSpecification
         await GivenAStartingJob();
         for (var attempt = 1; attempt < 5; attempt++)
         {
-            await Given(LaunchFailed(attempt));
+            await Given(LaunchFailed(attempt), theJobIs: x => x.Starting);
+            await Given(LauncherKnowsNothingOf(attempt), theJobIs: x => x.Queued);
             await GivenTheNextAttemptIsDueAndAdmitted();
             Assert.That(Job.Attempt, Is.EqualTo(attempt + 1), "Given: the next attempt is starting");
         }
 
-        await When(LaunchFailed(attempt: 5), theJobIs: x => x.Queued);
+        await Given(LaunchFailed(attempt: 5), theJobIs: x => x.Starting);
+        await When(LauncherKnowsNothingOf(attempt: 5), theJobIs: x => x.Queued);
     }
 
     [Test]
