@@ -1,5 +1,5 @@
-using EventPlatform.Contracts.Agent;
 using System.Text.Json;
+using EventPlatform.Contracts.Agent;
 
 namespace EventPlatform.Agent;
 
@@ -15,11 +15,14 @@ internal sealed class AgentLog(TextWriter output, AgentContext context)
 
     public void Info(string message) => Write(AgentLogRecord.AgentStream, message, level: "Information");
 
+    /// <summary>The line a launcher reads as "the command runs" (<see cref="AgentLogRecord.CommandStarted"/>).</summary>
+    public void CommandStarted(string message) => Write(AgentLogRecord.AgentStream, message, level: "Information", AgentLogRecord.CommandStarted);
+
     public void Error(string message) => Write(AgentLogRecord.AgentStream, message, level: "Error");
 
-    private void Write(string stream, string message, string level)
+    private void Write(string stream, string message, string level, string? recordEvent = null)
     {
-        var line = new AgentLogRecord(DateTimeOffset.UtcNow, level, context.JobId, context.Attempt, stream, message, context.CorrelationId);
+        var line = new AgentLogRecord(DateTimeOffset.UtcNow, level, context.JobId, context.Attempt, stream, message, context.CorrelationId, recordEvent);
         var json = JsonSerializer.Serialize(line, AgentJson.Default.AgentLogRecord);
         lock (gate)
         {

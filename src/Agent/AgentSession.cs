@@ -1,9 +1,9 @@
-using EventPlatform.Contracts.Agent;
-using EventPlatform.Contracts.Artifacts;
 using System.Runtime.InteropServices;
 using EventPlatform.Agent.Artifacts;
 using EventPlatform.Agent.Builtins;
 using EventPlatform.Agent.Session;
+using EventPlatform.Contracts.Agent;
+using EventPlatform.Contracts.Artifacts;
 
 namespace EventPlatform.Agent;
 

@@ -1,7 +1,7 @@
-using EventPlatform.Contracts.Agent;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using EventPlatform.Contracts.Agent;
 
 namespace EventPlatform.Agent;
 
@@ -90,7 +90,7 @@ internal static class CommandRunner
             return CommandNotRunnable;
         }
 
-        log.Info($"Started '{command[0]}' as pid {process.Id}.");
+        log.CommandStarted($"Started '{command[0]}' as pid {process.Id}.");
         stop.Attach(process);
         using var parentWatch = context.ExitWithParent ? ParentWatch.Start(process, log) : null;
         var relays = Task.WhenAll(

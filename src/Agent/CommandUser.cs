@@ -1,6 +1,6 @@
-using EventPlatform.Contracts.Agent;
 using System.ComponentModel;
 using System.Diagnostics;
+using EventPlatform.Contracts.Agent;
 
 namespace EventPlatform.Agent;
 

@@ -1,5 +1,5 @@
-using EventPlatform.Contracts.Agent;
 using System.Globalization;
+using EventPlatform.Contracts.Agent;
 using EventPlatform.EcsBridge.TaskEvents;
 
 namespace EventPlatform.LocalTasks;

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace EventPlatform.Agent.Tests;
 
 /// <summary>One line the agent wrote, read back from its JSON.</summary>
-internal sealed record AgentLine(string Level, string JobId, int Attempt, string Stream, string Message, string? CorrelationId = null)
+internal sealed record AgentLine(string Level, string JobId, int Attempt, string Stream, string Message, string? CorrelationId = null, string? Event = null)
 {
     private static readonly string[] Fields = ["timestamp", "level", "jobId", "attempt", "stream", "message"];
 
@@ -16,10 +16,9 @@ internal sealed record AgentLine(string Level, string JobId, int Attempt, string
         using var json = JsonDocument.Parse(line);
         var root = json.RootElement;
         var correlationId = root.TryGetProperty("correlationId", out var correlation) ? correlation.GetString() : null;
-        Assert.That(
-            root.EnumerateObject().Select(p => p.Name),
-            Is.EqualTo(correlationId is null ? Fields : [.. Fields, "correlationId"]),
-            line);
+        var recordEvent = root.TryGetProperty("event", out var named) ? named.GetString() : null;
+        string[] expected = [.. Fields, .. correlationId is null ? [] : new[] { "correlationId" }, .. recordEvent is null ? [] : new[] { "event" }];
+        Assert.That(root.EnumerateObject().Select(p => p.Name), Is.EqualTo(expected), line);
         Assert.That(DateTimeOffset.TryParse(root.GetProperty("timestamp").GetString(), out _), Is.True, line);
         return new AgentLine(
             root.GetProperty("level").GetString()!,
@@ -27,6 +26,7 @@ internal sealed record AgentLine(string Level, string JobId, int Attempt, string
             root.GetProperty("attempt").GetInt32(),
             root.GetProperty("stream").GetString()!,
             root.GetProperty("message").GetString()!,
-            correlationId);
+            correlationId,
+            recordEvent);
     }
 }

@@ -1,5 +1,5 @@
-using EventPlatform.Contracts.Agent;
 using System.Text.Json;
+using EventPlatform.Contracts.Agent;
 
 namespace EventPlatform.Agent.Tests;
 

@@ -34,7 +34,9 @@ public class When_the_agent_runs_a_command
         Assert.That(lines, Has.Count.EqualTo(2));
         Assert.That(lines[0].Stream, Is.EqualTo("agent"));
         Assert.That(lines[0].Message, Does.Match(@"^Started 'sh' as pid \d+\.$"));
+        Assert.That(lines[0].Event, Is.EqualTo("commandStarted"), "a launcher reports the task running from this line");
         Assert.That(lines[1], Is.EqualTo(Line("agent", "Command exited with code 3.")));
+        Assert.That(lines[1].Event, Is.Null);
     }
 
     [Test]

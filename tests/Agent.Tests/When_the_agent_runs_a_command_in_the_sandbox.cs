@@ -1,7 +1,7 @@
-using EventPlatform.Contracts.Agent;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using EventPlatform.Contracts.Agent;
 
 namespace EventPlatform.Agent.Tests;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using EventPlatform.Contracts.Artifacts;
 using EventPlatform.Agent.Session;
+using EventPlatform.Contracts.Artifacts;
 
 namespace EventPlatform.Agent.Artifacts;
 

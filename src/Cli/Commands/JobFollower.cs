@@ -1,6 +1,6 @@
-using EventPlatform.Contracts.Jobs;
 using System.Diagnostics;
 using System.Text.Json;
+using EventPlatform.Contracts.Jobs;
 using Spectre.Console;
 
 namespace EventPlatform.Cli.Commands;

@@ -1,7 +1,7 @@
-using EventPlatform.Contracts.Agent;
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EventPlatform.Contracts.Agent;
 
 namespace EventPlatform.Cli.Commands;
 

@@ -14,42 +14,58 @@ public sealed record AgentLogRecord(
     [property: JsonPropertyName(AgentLogRecord.AttemptField)] int Attempt,
     [property: JsonPropertyName(AgentLogRecord.StreamField)] string Stream,
     [property: JsonPropertyName(AgentLogRecord.MessageField)] string Message,
-    [property: JsonPropertyName("correlationId")] string? CorrelationId)
+    [property: JsonPropertyName("correlationId")] string? CorrelationId,
+    [property: JsonPropertyName(AgentLogRecord.EventField)] string? Event = null)
 {
     public const string JobIdField = "jobId";
     public const string AttemptField = "attempt";
     public const string StreamField = "stream";
     public const string MessageField = "message";
+    public const string EventField = "event";
+
+    /// <summary>
+    /// The <see cref="Event"/> of the Agent's line that says the job's command started: a launcher that
+    /// reads the Agent's lines reports the task running from then, so the run deadline counts from the
+    /// command, not from the Agent's own start-up.
+    /// </summary>
+    public const string CommandStarted = "commandStarted";
 
     /// <summary>The command's standard output and error; the Agent's own lines are <see cref="AgentStream"/>.</summary>
     public const string StandardOutput = "stdout";
     public const string StandardError = "stderr";
     public const string AgentStream = "agent";
 
+    /// <summary>Whether <paramref name="agentLine"/> is the Agent's record that the command started.</summary>
+    public static bool IsCommandStarted(string agentLine) =>
+        agentLine.Contains(CommandStarted, StringComparison.Ordinal)
+        && Read(agentLine) is { Stream: AgentStream, Event: CommandStarted };
+
     /// <summary>The command's own line (stdout or stderr) in an Agent log record; null for the agent's lines and anything else.</summary>
-    public static string? CommandOutput(string agentLine)
+    public static string? CommandOutput(string agentLine) =>
+        Read(agentLine) is { Stream: StandardOutput or StandardError, Message: { } message } ? message : null;
+
+    /// <summary>The fields of a line that matter to its readers, each null unless it is a string; null for a line that is no JSON object.</summary>
+    private static (string? Stream, string? Message, string? Event)? Read(string line)
     {
-        if (!agentLine.StartsWith('{'))
+        if (!line.StartsWith('{'))
         {
             return null;
         }
 
         try
         {
-            using var record = JsonDocument.Parse(agentLine);
+            using var record = JsonDocument.Parse(line);
             var root = record.RootElement;
             return root.ValueKind == JsonValueKind.Object
-                && root.TryGetProperty(StreamField, out var stream)
-                && stream.ValueKind == JsonValueKind.String
-                && stream.GetString() is StandardOutput or StandardError
-                && root.TryGetProperty(MessageField, out var message)
-                && message.ValueKind == JsonValueKind.String
-                    ? message.GetString()
-                    : null;
+                ? (Text(root, StreamField), Text(root, MessageField), Text(root, EventField))
+                : null;
         }
         catch (JsonException)
         {
             return null;
         }
     }
+
+    private static string? Text(JsonElement record, string name) =>
+        record.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

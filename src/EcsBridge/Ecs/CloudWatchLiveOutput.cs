@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using EventPlatform.EcsBridge.Aws;
 using EventPlatform.Contracts.Agent;
 using EventPlatform.Contracts.Tasks;
+using EventPlatform.EcsBridge.Aws;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,6 @@
-using EventPlatform.EcsBridge.Aws;
 using EventPlatform.Contracts.Tasks;
+using EventPlatform.EcsBridge.Aws;
+using EventPlatform.EcsBridge.TaskEvents;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -33,6 +34,7 @@ public static class EcsLauncherRegistration
             provider.GetRequiredService<ILogger<EcsClient>>()));
 
         services.AddSingleton<ITaskLauncher, EcsTaskLauncher>();
+        services.AddSingleton<ITaskAttempts, EcsTaskAttempts>();
         return services;
     }
 

@@ -34,7 +34,7 @@ internal sealed partial class SqsTaskEventPoller(
     private readonly Counter<long> malformed = meterFactory.Create(MeterName).CreateCounter<long>(
         MalformedCounterName,
         unit: "{event}",
-        description: "Task events that could not be read; the queue's redrive policy dead-letters them.");
+        description: "Task events that could not be read (each counted at its first receive); the queue's redrive policy dead-letters them.");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -108,8 +108,13 @@ internal sealed partial class SqsTaskEventPoller(
 
                 if (outcome == TaskEventOutcome.Malformed)
                 {
-                    LogMalformed(message.MessageId, ReceiveCount(message));
-                    malformed.Add(1);
+                    // Left for the redrive policy, it comes back until maxReceiveCount: said and counted once.
+                    if (ReceiveCount(message) is null or "1")
+                    {
+                        LogMalformed(message.MessageId);
+                        malformed.Add(1);
+                    }
+
                     continue;
                 }
 
@@ -152,8 +157,8 @@ internal sealed partial class SqsTaskEventPoller(
     [LoggerMessage(Level = LogLevel.Information, Message = "Polling {QueueUrl} for ECS task events")]
     private partial void LogPolling(string queueUrl);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Malformed task event in SQS message {MessageId} (receive {ReceiveCount}) left for the dead-letter queue")]
-    private partial void LogMalformed(string messageId, string? receiveCount);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Malformed task event in SQS message {MessageId} left for the dead-letter queue")]
+    private partial void LogMalformed(string messageId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Task event in SQS message {MessageId} (receive {ReceiveCount}) was not published; it and the rest of its batch come back after the visibility timeout")]
     private partial void LogIntakeFailed(Exception exception, string messageId, string? receiveCount);

@@ -11,16 +11,23 @@ namespace EventPlatform.EcsBridge.TaskEvents;
 /// Dropping here saves work; correctness does not depend on it, because the saga ignores
 /// whatever no longer fits the job's state.
 /// </summary>
-public sealed partial class TaskEventIntake(IBus bus, ILogger<TaskEventIntake> logger)
+public sealed partial class TaskEventIntake(IBus bus, ILogger<TaskEventIntake> logger, ITaskAttempts? taskAttempts = null)
 {
     private readonly ConcurrentDictionary<string, long> lastVersionByTask = new();
 
     public async Task<TaskEventOutcome> AcceptAsync(string rawEvent, CancellationToken cancellationToken)
     {
         var translation = TaskEventTranslator.Translate(rawEvent);
+        if (translation is { Outcome: TaskEventOutcome.Malformed, TaskArn: { } untagged } && taskAttempts is not null
+            && await taskAttempts.AttemptOfAsync(untagged, cancellationToken).ConfigureAwait(false) is { } attempt)
+        {
+            translation = TaskEventTranslator.Translate(rawEvent, attempt);
+        }
+
         switch (translation.Outcome)
         {
             case TaskEventOutcome.Malformed:
+                // Whoever reads events from outside reports a malformed one, once (the SQS poller).
                 LogMalformed(translation.Reason);
                 return translation.Outcome;
             case TaskEventOutcome.Ignored:
@@ -57,7 +64,7 @@ public sealed partial class TaskEventIntake(IBus bus, ILogger<TaskEventIntake> l
         return TaskEventOutcome.Translated;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Malformed task event dropped: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Malformed task event dropped: {Reason}")]
     private partial void LogMalformed(string? reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Task event ignored: {Reason}")]

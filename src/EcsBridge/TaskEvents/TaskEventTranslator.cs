@@ -11,7 +11,12 @@ namespace EventPlatform.EcsBridge.TaskEvents;
 /// </summary>
 internal static class TaskEventTranslator
 {
-    public static TaskEventTranslation Translate(string rawEvent)
+    private const string Running = "RUNNING";
+    private const string Stopped = "STOPPED";
+
+    /// <param name="rawEvent">The event as EventBridge (or a local launcher) wrote it.</param>
+    /// <param name="attemptFromTags">The attempt the task's tags name, for an event that carries no attempt override.</param>
+    public static TaskEventTranslation Translate(string rawEvent, int? attemptFromTags = null)
     {
         EcsTaskStateChange? change;
         try
@@ -33,6 +38,12 @@ internal static class TaskEventTranslator
             return TaskEventTranslation.Ignored($"Not a task state change ({change.Source}: {change.DetailType}).");
         }
 
+        // Progress (PROVISIONING, PENDING, ACTIVATING, DEPROVISIONING...) means nothing to a job, whatever else the event lacks.
+        if (change.Detail is { LastStatus: not (Running or Stopped) } progress)
+        {
+            return TaskEventTranslation.Ignored($"Task {progress.TaskArn} is {progress.LastStatus}: progress only.");
+        }
+
         if (change.Detail is not { TaskArn: { } taskArn } detail)
         {
             return TaskEventTranslation.Malformed("Task state change without detail.taskArn.");
@@ -43,18 +54,18 @@ internal static class TaskEventTranslator
             return TaskEventTranslation.Ignored($"Task {taskArn} was not started by the platform (startedBy '{detail.StartedBy}').");
         }
 
-        if (ReadAttempt(detail) is not { } attempt)
+        if ((ReadAttempt(detail) ?? attemptFromTags) is not { } attempt)
         {
-            return TaskEventTranslation.Malformed($"Task {taskArn} of job {jobId} carries no {TaskVariables.Attempt} override.");
+            return TaskEventTranslation.WithoutAttempt(taskArn, $"Task {taskArn} of job {jobId} carries no {TaskVariables.Attempt} override.");
         }
 
         var at = change.Time ?? DateTimeOffset.UtcNow;
         var correlationId = ReadCorrelationId(detail);
         return detail.LastStatus switch
         {
-            "RUNNING" => TaskEventTranslation.Translated(
+            Running => TaskEventTranslation.Translated(
                 taskArn, detail.Version, new TaskStarted(jobId, attempt, taskArn, detail.StartedAt ?? at), correlationId),
-            "STOPPED" => TaskEventTranslation.Translated(
+            _ => TaskEventTranslation.Translated(
                 taskArn,
                 detail.Version,
                 new TaskStopped(
@@ -69,7 +80,6 @@ internal static class TaskEventTranslator
                     ContainerReason = JobContainer(detail)?.Reason,
                 },
                 correlationId),
-            _ => TaskEventTranslation.Ignored($"Task {taskArn} is {detail.LastStatus}: progress only."),
         };
     }
 
@@ -108,4 +118,7 @@ internal sealed record TaskEventTranslation(TaskEventOutcome Outcome, string? Ta
     public static TaskEventTranslation Ignored(string reason) => new(TaskEventOutcome.Ignored, null, 0, null, reason);
 
     public static TaskEventTranslation Malformed(string reason) => new(TaskEventOutcome.Malformed, null, 0, null, reason);
+
+    /// <summary>Malformed as it stands, but the task's tags may name its attempt (see <see cref="TaskEventIntake"/>).</summary>
+    public static TaskEventTranslation WithoutAttempt(string taskArn, string reason) => new(TaskEventOutcome.Malformed, taskArn, 0, null, reason);
 }

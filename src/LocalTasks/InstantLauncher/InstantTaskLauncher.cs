@@ -1,8 +1,8 @@
-using EventPlatform.EcsBridge;
 using System.Collections.Concurrent;
 using System.Globalization;
 using EventPlatform.Contracts;
 using EventPlatform.Contracts.Tasks;
+using EventPlatform.EcsBridge;
 using EventPlatform.EcsBridge.TaskEvents;
 
 namespace EventPlatform.LocalTasks.InstantLauncher;

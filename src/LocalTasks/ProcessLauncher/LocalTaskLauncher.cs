@@ -1,13 +1,12 @@
-using EventPlatform.EcsBridge;
-using EventPlatform.Contracts.Agent;
 using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Diagnostics;
-using System.Globalization;
-using EventPlatform.Contracts.Tasks;
+using EventPlatform.Contracts.Agent;
 using EventPlatform.Contracts.Artifacts;
-using EventPlatform.LocalTasks.Sandboxing;
+using EventPlatform.Contracts.Tasks;
+using EventPlatform.EcsBridge;
 using EventPlatform.EcsBridge.TaskEvents;
+using EventPlatform.LocalTasks.Sandboxing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -24,7 +23,6 @@ internal sealed partial class LocalTaskLauncher(
     TimeProvider clock,
     ILogger<LocalTaskLauncher> logger) : ITaskLauncher, IDisposable
 {
-    private const string SafePath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private readonly ConcurrentDictionary<(Guid JobId, int Attempt), LocalTask> tasks = new();
     private readonly LocalLauncherOptions settings = options.Value;
     private readonly ArtifactsOptions artifacts = artifactOptions.Value;
@@ -95,7 +93,6 @@ internal sealed partial class LocalTaskLauncher(
                 {
                     process.Start();
                     task.Process = process;
-                    task.StartedAt = clock.GetUtcNow();
                 }
                 catch (Win32Exception ex)
                 {
@@ -111,8 +108,9 @@ internal sealed partial class LocalTaskLauncher(
             return;
         }
 
+        // RUNNING is reported when the Agent says the command started (RelayAsync), not now: the job's
+        // time counts from its command, not from the Agent's own start-up.
         LogLaunched(launch.JobId, launch.Attempt, task.TaskArn, process.Id);
-        await intake.AcceptAsync(LocalTaskEvents.Running(task, task.StartedAt!.Value), cancellationToken).ConfigureAwait(false);
         _ = FollowAsync(task, process);
     }
 
@@ -157,59 +155,6 @@ internal sealed partial class LocalTaskLauncher(
                 // Already exited.
             }
         }
-    }
-
-    private ProcessStartInfo AgentStartInfo(LaunchTask launch, string workDirectory, SandboxedTask? sandboxed)
-    {
-        var startInfo = new ProcessStartInfo(DotnetHost.Path)
-        {
-            WorkingDirectory = workDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        startInfo.ArgumentList.Add(settings.AgentPath);
-        foreach (var argument in launch.Spec.Command)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        // Nothing of the host's environment leaks into a job: only what the job set, plus what
-        // a process needs to find programs and the agent needs to know its task.
-        startInfo.Environment.Clear();
-        startInfo.Environment["PATH"] = SafePath;
-        startInfo.Environment["HOME"] = workDirectory;
-        // Sandboxed, the job's variables travel inert, for the sandbox's last step to set once root is gone.
-        foreach (var (name, value) in sandboxed is null ? launch.Spec.Env : SandboxedTask.JobVariables(launch.Spec.Env))
-        {
-            startInfo.Environment[name] = value;
-        }
-
-        foreach (var name in ArtifactVariables.Reserved)
-        {
-            startInfo.Environment.Remove(name);
-        }
-
-        foreach (var (name, value) in ArtifactVariables.For(artifacts, launch.JobId, launch.Attempt))
-        {
-            startInfo.Environment[name] = value;
-        }
-
-        startInfo.Environment[TaskVariables.JobId] = launch.JobId.ToString();
-        startInfo.Environment[TaskVariables.Attempt] = launch.Attempt.ToString(CultureInfo.InvariantCulture);
-        startInfo.Environment[TaskVariables.StopGraceSeconds] = ((int)settings.StopGrace.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-        startInfo.Environment[TaskVariables.ExitWithParent] = "1";
-        startInfo.Environment.Remove(TaskVariables.CorrelationId);
-        if (launch.CorrelationId is { } correlationId)
-        {
-            startInfo.Environment[TaskVariables.CorrelationId] = correlationId.ToString("N");
-        }
-        foreach (var (name, value) in sandboxed?.AgentVariables() ?? [])
-        {
-            startInfo.Environment[name] = value;
-        }
-
-        return startInfo;
     }
 
     private async Task FollowAsync(LocalTask task, Process process)
@@ -271,7 +216,23 @@ internal sealed partial class LocalTaskLauncher(
         {
             LogTaskOutput(task.JobId, task.Attempt, line);
             task.LiveLog?.Append(line);
+            if (task.StartedAt is null && AgentLogRecord.IsCommandStarted(line))
+            {
+                await ReportRunningAsync(task).ConfigureAwait(false);
+            }
         }
+    }
+
+    private async Task ReportRunningAsync(LocalTask task)
+    {
+        DateTimeOffset startedAt;
+        lock (gate)
+        {
+            startedAt = clock.GetUtcNow();
+            task.StartedAt = startedAt;
+        }
+
+        await intake.AcceptAsync(LocalTaskEvents.Running(task, startedAt), CancellationToken.None).ConfigureAwait(false);
     }
 
     private LiveLog? OpenLiveLog(LocalTask task)
@@ -304,34 +265,4 @@ internal sealed partial class LocalTaskLauncher(
             // Exited and disposed meanwhile.
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Launched job {JobId} attempt {Attempt} as {TaskArn} (pid {Pid})")]
-    private partial void LogLaunched(Guid jobId, int attempt, string taskArn, int pid);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Task of job {JobId} attempt {Attempt} stopped: exit code {ExitCode}, {StopCode}")]
-    private partial void LogStopped(Guid jobId, int attempt, int? exitCode, string stopCode);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping job {JobId} attempt {Attempt}: {Reason}")]
-    private partial void LogStopping(Guid jobId, int attempt, string reason);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Duplicate launch of job {JobId} attempt {Attempt} ignored")]
-    private partial void LogDuplicateLaunch(Guid jobId, int attempt);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Launch of job {JobId} attempt {Attempt} ignored: that attempt already ended, was stopped or was given up")]
-    private partial void LogLaunchOfEndedAttempt(Guid jobId, int attempt);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Stop of job {JobId} attempt {Attempt}: no such task is running here; it will not be launched")]
-    private partial void LogStopOfUnknownTask(Guid jobId, int attempt);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} attempt {Attempt}: {AgentLine}")]
-    private partial void LogTaskOutput(Guid jobId, int attempt, string agentLine);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Lost track of job {JobId} attempt {Attempt}")]
-    private partial void LogFollowFailed(Exception exception, Guid jobId, int attempt);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} attempt {Attempt} runs without a live log: cannot write {Path}")]
-    private partial void LogLiveLogUnavailable(Exception exception, Guid jobId, int attempt, string path);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not remove task directory {WorkDirectory}")]
-    private partial void LogCleanupFailed(Exception exception, string workDirectory);
 }

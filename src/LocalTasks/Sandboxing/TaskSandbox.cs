@@ -1,9 +1,9 @@
-using EventPlatform.LocalTasks.ProcessLauncher;
-using EventPlatform.Contracts.Agent;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
+using EventPlatform.Contracts.Agent;
 using EventPlatform.Contracts.Jobs;
+using EventPlatform.LocalTasks.ProcessLauncher;
 using Microsoft.Extensions.Logging;
 
 namespace EventPlatform.LocalTasks.Sandboxing;

@@ -60,24 +60,29 @@ public sealed class JobStatusProjection : SingleStreamProjection<JobStatusView, 
         view with { State = JobPhase.Starting, Attempt = e.Attempt };
 
     public static JobStatusView Apply(JobStarted e, JobStatusView view) =>
-        view with { State = JobPhase.Running, Attempt = e.Attempt, StartedAt = e.StartedAt };
+        view with { State = JobPhase.Running, Attempt = e.Attempt, StartedAt = NotBefore(e.StartedAt, view.CreatedAt) };
 
     public static JobStatusView Apply(JobSucceeded e, JobStatusView view) =>
-        view with { State = JobPhase.Succeeded, ExitCode = e.ExitCode, Error = null, FinishedAt = e.FinishedAt };
+        view with { State = JobPhase.Succeeded, ExitCode = e.ExitCode, Error = null, FinishedAt = Finished(e.FinishedAt, view) };
 
     public static JobStatusView Apply(JobFailed e, JobStatusView view) =>
-        view with { State = JobPhase.Failed, ExitCode = e.ExitCode, Error = e.Reason, FinishedAt = e.FinishedAt };
+        view with { State = JobPhase.Failed, ExitCode = e.ExitCode, Error = e.Reason, FinishedAt = Finished(e.FinishedAt, view) };
 
     public static JobStatusView Apply(JobTimedOut e, JobStatusView view) => view with
     {
         State = JobPhase.TimedOut,
         Error = $"Job exceeded its timeout of {e.TimeoutSeconds} s.",
-        FinishedAt = e.FinishedAt,
+        FinishedAt = Finished(e.FinishedAt, view),
     };
 
     public static JobStatusView Apply(JobCancelRequested e, JobStatusView view) =>
         view with { CancelRequestedAt = e.RequestedAt };
 
     public static JobStatusView Apply(JobCancelled e, JobStatusView view) =>
-        view with { State = JobPhase.Cancelled, Error = null, RetryAt = null, FinishedAt = e.FinishedAt };
+        view with { State = JobPhase.Cancelled, Error = null, RetryAt = null, FinishedAt = Finished(e.FinishedAt, view) };
+
+    /// <summary>A job's times never run backwards, whatever clock an event carries (streams written before the saga kept them in order too).</summary>
+    private static DateTimeOffset NotBefore(DateTimeOffset time, DateTimeOffset earliest) => time < earliest ? earliest : time;
+
+    private static DateTimeOffset Finished(DateTimeOffset time, JobStatusView view) => NotBefore(time, view.StartedAt ?? view.CreatedAt);
 }

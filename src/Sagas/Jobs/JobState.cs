@@ -2,8 +2,8 @@ using System.Text.Json.Serialization;
 using EventPlatform.Contracts.Jobs;
 using EventPlatform.Sagas.Admission;
 using EventPlatform.Sagas.Persistence;
-using Marten;
 using EventPlatform.Sagas.Scheduling;
+using Marten;
 using MassTransit;
 
 namespace EventPlatform.Sagas.Jobs;
@@ -59,6 +59,12 @@ public sealed class JobState : SagaStateMachineInstance, IEventSourcedSaga
 
     public Guid? RetryToken { get; set; }
 
+    /// <summary>When the current attempt's launch was requested, by the saga's own clock.</summary>
+    public DateTimeOffset? LaunchRequestedAt { get; set; }
+
+    /// <summary>When the current attempt's task started, as its launcher said (no earlier than its launch request).</summary>
+    public DateTimeOffset? StartedAt { get; set; }
+
     /// <summary>When the job first joined the line; a retried attempt keeps its place by it.</summary>
     public DateTimeOffset QueuedAt { get; set; }
 
@@ -73,6 +79,17 @@ public sealed class JobState : SagaStateMachineInstance, IEventSourcedSaga
     public ScheduleChanges Timers { get; } = new();
 
     public void Record(object domainEvent) => uncommittedEvents.Add(domainEvent);
+
+    /// <summary>
+    /// A time a launcher reported (a clock the platform does not own, or an event long delayed), kept
+    /// within what the saga knows: no task starts before its launch was requested, nor stops before it
+    /// started. A start that came days "early" would otherwise make the run deadline due at once.
+    /// </summary>
+    public DateTimeOffset NoEarlierThanKnown(DateTimeOffset reported)
+    {
+        var known = StartedAt ?? LaunchRequestedAt ?? QueuedAt;
+        return reported < known ? known : reported;
+    }
 
     /// <summary>Cancels every timer the job holds: it has ended, or moves to a state that sets its own.</summary>
     public void CancelTimers()

@@ -117,7 +117,7 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
 
         During(Cancelling,
             When(TaskStopped, context => IsCurrent(context.Saga, context.Message.Attempt))
-                .Then(context => transitions.EndCancelled(context.Saga, "The task stopped.", context.Message.StoppedAt))
+                .Then(context => transitions.EndCancelled(context.Saga, "The task stopped.", context.Saga.NoEarlierThanKnown(context.Message.StoppedAt)))
                 .TransitionTo(Cancelled),
             When(LaunchFailed, context => IsCurrent(context.Saga, context.Message.Attempt))
                 .Then(context => transitions.EndCancelled(context.Saga, "The task was never launched.", clock.GetUtcNow()))

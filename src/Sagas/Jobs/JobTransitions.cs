@@ -46,6 +46,8 @@ internal sealed class JobTransitions(JobLifecycleOptions settings, TimeProvider 
     {
         job.AskedLauncher = false;
         var now = clock.GetUtcNow();
+        job.LaunchRequestedAt = now;
+        job.StartedAt = null;
         job.Record(new JobLaunchRequested(job.CorrelationId, job.Attempt, now));
         var deadline = new JobStartDeadlineReached(job.CorrelationId, job.Attempt, Guid.CreateVersion7());
         job.StartDeadlineToken = job.Timers.Schedule(deadline, now + settings.StartTimeout, deadline.TokenId);
@@ -57,11 +59,14 @@ internal sealed class JobTransitions(JobLifecycleOptions settings, TimeProvider 
         job.StartDeadlineToken = null;
         job.AskedLauncher = false;
         job.TaskId = started.TaskId;
-        job.Record(new JobStarted(job.CorrelationId, job.Attempt, started.TaskId, started.StartedAt));
+        var startedAt = job.NoEarlierThanKnown(started.StartedAt);
+        job.StartedAt = startedAt;
+        job.Record(new JobStarted(job.CorrelationId, job.Attempt, started.TaskId, startedAt));
 
-        // Counted from when the task says it started, so a backlog never grants a job extra time.
+        // Counted from when the task says its command started (no earlier than the launch request), so a
+        // backlog never grants a job extra time and a skewed clock never takes time away.
         var deadline = new JobRunDeadlineReached(job.CorrelationId, job.Attempt, Guid.CreateVersion7());
-        var dueAt = started.StartedAt + TimeSpan.FromSeconds(job.Spec!.TimeoutSeconds) + settings.RunDeadlineGrace;
+        var dueAt = startedAt + TimeSpan.FromSeconds(job.Spec!.TimeoutSeconds) + settings.RunDeadlineGrace;
         job.RunDeadlineToken = job.Timers.Schedule(deadline, dueAt, deadline.TokenId);
     }
 
@@ -77,7 +82,7 @@ internal sealed class JobTransitions(JobLifecycleOptions settings, TimeProvider 
 
         job.LastFailure = verdict.Reason;
         job.LastExitCode = verdict.ExitCode;
-        job.LastFailureAt = stopped.StoppedAt;
+        job.LastFailureAt = job.NoEarlierThanKnown(stopped.StoppedAt);
     }
 
     public void NoteFailure(JobState job, string reason)
@@ -111,7 +116,7 @@ internal sealed class JobTransitions(JobLifecycleOptions settings, TimeProvider 
         job.TaskId = stopped.TaskId;
         job.CancelTimers();
         job.LeaveAdmission();
-        job.Record(new JobSucceeded(job.CorrelationId, job.Attempt, 0, stopped.StoppedAt));
+        job.Record(new JobSucceeded(job.CorrelationId, job.Attempt, 0, job.NoEarlierThanKnown(stopped.StoppedAt)));
     }
 
     public void TimeOut(JobState job)

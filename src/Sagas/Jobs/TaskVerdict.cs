@@ -17,7 +17,8 @@ internal sealed record TaskVerdict(TaskVerdictKind Kind, int? ExitCode, string R
     {
         if (stopped.ExitCode is not { } code)
         {
-            var detail = string.IsNullOrEmpty(stopped.Reason) ? string.Empty : $": {stopped.Reason}";
+            // The reason is ECS's (or a launcher's) sentence; this one ends it.
+            var detail = string.IsNullOrEmpty(stopped.Reason) ? string.Empty : $": {stopped.Reason.TrimEnd('.', ' ')}";
             return options.RetryableStopCodes.Contains(stopped.StopCode)
                 ? new(TaskVerdictKind.Retryable, null, $"The task stopped before the command ended ({stopped.StopCode}){detail}.")
                 : new(TaskVerdictKind.Failed, null, $"The task stopped before the command ended ({stopped.StopCode}){detail}.");

@@ -11,25 +11,26 @@ internal sealed class IntakeHarness : IAsyncDisposable
 {
     private readonly ServiceProvider provider;
 
-    private IntakeHarness(ServiceProvider provider, ITestHarness harness)
+    private IntakeHarness(ServiceProvider provider, ITestHarness harness, ITaskAttempts? taskAttempts)
     {
         this.provider = provider;
         Harness = harness;
-        Intake = new TaskEventIntake(provider.GetRequiredService<IBus>(), NullLogger<TaskEventIntake>.Instance);
+        Intake = new TaskEventIntake(provider.GetRequiredService<IBus>(), NullLogger<TaskEventIntake>.Instance, taskAttempts);
     }
 
     public ITestHarness Harness { get; }
 
     public TaskEventIntake Intake { get; }
 
-    public static async Task<IntakeHarness> StartAsync()
+    /// <param name="taskAttempts">Where the intake finds an untagged event's attempt; none by default, as on one machine.</param>
+    public static async Task<IntakeHarness> StartAsync(ITaskAttempts? taskAttempts = null)
     {
         var provider = new ServiceCollection()
             .AddMassTransitTestHarness()
             .BuildServiceProvider(validateScopes: true);
         var harness = provider.GetRequiredService<ITestHarness>();
         await harness.Start();
-        return new IntakeHarness(provider, harness);
+        return new IntakeHarness(provider, harness, taskAttempts);
     }
 
     public Task<TaskEventOutcome> AcceptAsync(EcsTaskStateChangeFixture change) => AcceptAsync(change.ToJson());

@@ -127,4 +127,53 @@ public class When_the_intake_accepts_task_events
         Assert.That(await intake.Harness.Published.Any<TaskStopped>(), Is.True);
         Assert.That(intake.PublishedSoFar().OfType<TaskStopped>().Count(), Is.EqualTo(1));
     }
+
+    [Test]
+    public async Task Should_find_the_attempt_of_an_event_without_its_override_in_the_tasks_tags()
+    {
+        var tags = new TaggedAttempts(new Dictionary<string, int> { [TaskArn] = 3 });
+        await using var intake = await IntakeHarness.StartAsync(tags);
+
+        var outcome = await intake.AcceptAsync(EcsTaskStateChangeFixture.Running with { Attempt = null });
+
+        Assert.That(outcome, Is.EqualTo(TaskEventOutcome.Translated));
+        Assert.That(await intake.Harness.Published.Any<TaskStarted>(), Is.True);
+        Assert.That(intake.PublishedSoFar(), Is.EqualTo(new object[] { Started with { Attempt = 3 } }));
+        Assert.That(tags.Asked, Is.EqualTo(new[] { TaskArn }));
+    }
+
+    [Test]
+    public async Task Should_call_an_event_malformed_when_neither_override_nor_tags_name_the_attempt()
+    {
+        var tags = new TaggedAttempts(new Dictionary<string, int>());
+        await using var intake = await IntakeHarness.StartAsync(tags);
+
+        var outcome = await intake.AcceptAsync(EcsTaskStateChangeFixture.Running with { Attempt = null });
+
+        Assert.That(outcome, Is.EqualTo(TaskEventOutcome.Malformed));
+        Assert.That(tags.Asked, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Should_not_ask_the_tags_about_progress()
+    {
+        var tags = new TaggedAttempts(new Dictionary<string, int>());
+        await using var intake = await IntakeHarness.StartAsync(tags);
+
+        var outcome = await intake.AcceptAsync(EcsTaskStateChangeFixture.Running with { LastStatus = "PENDING", Attempt = null, HasStarted = false });
+
+        Assert.That(outcome, Is.EqualTo(TaskEventOutcome.Ignored));
+        Assert.That(tags.Asked, Is.Empty);
+    }
+
+    private sealed class TaggedAttempts(Dictionary<string, int> attempts) : ITaskAttempts
+    {
+        public List<string> Asked { get; } = [];
+
+        public Task<int?> AttemptOfAsync(string taskArn, CancellationToken cancellationToken)
+        {
+            Asked.Add(taskArn);
+            return Task.FromResult<int?>(attempts.TryGetValue(taskArn, out var attempt) ? attempt : null);
+        }
+    }
 }

@@ -212,8 +212,36 @@ public class When_translating_an_ecs_task_state_change
 
         var translation = TaskEventTranslator.Translate(change.ToJson());
 
-        Assert.That(translation, Is.EqualTo(TaskEventTranslation.Malformed(
-            $"Task {TaskArn} of job {JobId} carries no EP_ATTEMPT override.")));
+        Assert.That(translation, Is.EqualTo(TaskEventTranslation.WithoutAttempt(
+            TaskArn, $"Task {TaskArn} of job {JobId} carries no EP_ATTEMPT override.")));
+        Assert.That(translation.Outcome, Is.EqualTo(TaskEventOutcome.Malformed));
+    }
+
+    [Test]
+    public void Should_take_the_attempt_from_the_tasks_tags_when_the_override_is_missing()
+    {
+        var change = EcsTaskStateChangeFixture.Running with { Attempt = null };
+
+        var translation = TaskEventTranslator.Translate(change.ToJson(), attemptFromTags: 4);
+
+        Assert.That(translation.Outcome, Is.EqualTo(TaskEventOutcome.Translated));
+        Assert.That(((TaskStarted)translation.Message!).Attempt, Is.EqualTo(4));
+    }
+
+    [TestCase("PROVISIONING")]
+    [TestCase("PENDING")]
+    public void Should_ignore_progress_before_looking_for_the_attempt_or_even_the_task(string lastStatus)
+    {
+        static string WithoutTask(EcsTaskStateChangeFixture change) =>
+            change.ToJson().Replace($"\"taskArn\": \"{TaskArn}\",", string.Empty, StringComparison.Ordinal);
+        var progress = EcsTaskStateChangeFixture.Running with { LastStatus = lastStatus, Attempt = null, HasStarted = false };
+
+        Assert.That(TaskEventTranslator.Translate(progress.ToJson()).Outcome, Is.EqualTo(TaskEventOutcome.Ignored));
+        Assert.That(TaskEventTranslator.Translate(WithoutTask(progress)).Outcome, Is.EqualTo(TaskEventOutcome.Ignored));
+        Assert.That(
+            TaskEventTranslator.Translate(WithoutTask(EcsTaskStateChangeFixture.Running)),
+            Is.EqualTo(TaskEventTranslation.Malformed("Task state change without detail.taskArn.")),
+            "the same event, RUNNING, is malformed");
     }
 
     [Test]

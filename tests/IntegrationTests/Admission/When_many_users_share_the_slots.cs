@@ -1,7 +1,7 @@
 using EventPlatform.Contracts.Jobs;
 using EventPlatform.IntegrationTests.Sagas;
-using EventPlatform.Testing;
 using EventPlatform.Sagas.Jobs;
+using EventPlatform.Testing;
 using Marten;
 
 namespace EventPlatform.IntegrationTests.Admission;

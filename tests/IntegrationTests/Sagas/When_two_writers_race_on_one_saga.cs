@@ -3,8 +3,8 @@ using EventPlatform.Projections;
 using EventPlatform.Sagas.Jobs;
 using EventPlatform.Sagas.Persistence;
 using EventPlatform.Testing;
-using Marten;
 using JasperFx;
+using Marten;
 
 namespace EventPlatform.IntegrationTests.Sagas;
 

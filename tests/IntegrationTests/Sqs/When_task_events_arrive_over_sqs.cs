@@ -71,14 +71,11 @@ public class When_task_events_arrive_over_sqs
 
         Assert.That(await scenario.Queue.ReceiveDeadLettersAsync(), Is.EqualTo(new[] { Truncated }));
         Assert.That(scenario.PublishedSoFar(), Is.EqualTo(new object[] { Started(jobId), Stopped(jobId) }));
-        Assert.That(scenario.MalformedCounted, Is.EqualTo(TaskEventsQueue.MaxReceiveCount));
+        // Received MaxReceiveCount times before the redrive, it is counted and reported once.
+        Assert.That(scenario.MalformedCounted, Is.EqualTo(1));
         Assert.That(
             scenario.Log.Lines.Where(l => l.Level == LogLevel.Warning).Select(l => l.Message),
-            Is.EqualTo(new[]
-            {
-                $"Malformed task event in SQS message {malformedId} (receive 1) left for the dead-letter queue",
-                $"Malformed task event in SQS message {malformedId} (receive 2) left for the dead-letter queue",
-            }));
+            Is.EqualTo(new[] { $"Malformed task event in SQS message {malformedId} left for the dead-letter queue" }));
     }
 
     [Test]

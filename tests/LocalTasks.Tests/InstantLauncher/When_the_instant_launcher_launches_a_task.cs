@@ -1,8 +1,8 @@
 using EventPlatform.Contracts.Jobs;
 using EventPlatform.Contracts.Tasks;
+using EventPlatform.EcsBridge.Tests.TaskEvents;
 using EventPlatform.LocalTasks.InstantLauncher;
 using EventPlatform.Testing;
-using EventPlatform.EcsBridge.Tests.TaskEvents;
 
 namespace EventPlatform.LocalTasks.Tests.InstantLauncher;
 

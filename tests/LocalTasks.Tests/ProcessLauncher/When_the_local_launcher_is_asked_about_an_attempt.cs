@@ -11,7 +11,8 @@ namespace EventPlatform.LocalTasks.Tests.ProcessLauncher;
 
 /// <summary>
 /// The saga asks what became of an attempt before it launches the job again. The launcher here runs a
-/// program that exits at once (dotnet with an assembly that does not exist): its life is short and real.
+/// program that exits at once (dotnet with an assembly that does not exist): its life is short and real,
+/// and it never reports its command started, so only its STOPPED event goes out.
 /// </summary>
 public class When_the_local_launcher_is_asked_about_an_attempt
 {
@@ -72,7 +73,7 @@ public class When_the_local_launcher_is_asked_about_an_attempt
 
         Assert.That(answer, Is.Null);
         await Eventually.MatchAsync(
-            () => Task.FromResult(intake.PublishedSoFar().OfType<TaskStarted>().Count()), started => started == 1, TimeSpan.FromSeconds(30), "the attempt's RUNNING event");
+            () => Task.FromResult(intake.PublishedSoFar().OfType<TaskStopped>().Count()), stopped => stopped == 1, TimeSpan.FromSeconds(30), "the attempt to run and stop");
     }
 
     [Test]

@@ -72,35 +72,48 @@ public class When_a_task_starts_for_a_job_with_a_run_deadline_grace : JobLifecyc
     }
 }
 
-public class When_a_task_start_is_reported_after_its_timeout_has_passed : JobLifecycleSpecification
+public class When_a_task_start_carries_a_time_before_its_launch : JobLifecycleSpecification
 {
-    private DateTimeOffset runDeadlineDueAt;
-
     protected override int TimeoutSeconds => 60;
 
-    protected override DateTimeOffset TaskStartedAt => Now.AddSeconds(-120);
+    /// <summary>Two days before the launch was requested: a skewed clock, or an event replayed long after.</summary>
+    protected override DateTimeOffset TaskStartedAt => Now.AddDays(-2);
 
     [SetUp]
-    public async Task The_start_arrives_two_minutes_late()
+    public async Task The_start_reports_a_time_the_task_cannot_have_started_at()
     {
         await GivenAStartingJob();
-        await Given(Started());
-        runDeadlineDueAt = PendingTimer<JobRunDeadlineReached>().DueAt;
-        await When(FallDue<JobRunDeadlineReached>(), theJobIs: x => x.TimedOut);
+        await When(Started(), theJobIs: x => x.Running);
     }
 
     [Test]
-    public void Should_time_the_job_out_at_the_next_dispatch()
+    public void Should_take_the_launch_request_as_its_start_and_leave_the_task_running()
     {
-        Assert.That(runDeadlineDueAt, Is.EqualTo(Now.AddSeconds(-60)), "Already due when it was set");
-        Assert.That(Recorded, Is.EqualTo(new object[]
+        Assert.That(Recorded[^1], Is.EqualTo(new JobStarted(JobId, 1, TaskId, Now)), "no earlier than the launch request (Now)");
+        var token = Job.RunDeadlineToken!.Value;
+        Assert.That(PendingTimers, Is.EqualTo(new[]
         {
-            new JobQueued(JobId, 1, Now),
-            new JobLaunchRequested(JobId, 1, Now),
-            new JobStarted(JobId, 1, TaskId, TaskStartedAt),
-            new JobTimedOut(JobId, 1, 60, Now),
+            new ScheduledDelivery(token, Now.AddSeconds(60), new JobRunDeadlineReached(JobId, 1, token)),
         }));
-        Assert.That(PublishedSoFar<StopTask>(), Has.Count.EqualTo(1));
+        Assert.That(PublishedSoFar<StopTask>(), Is.Empty);
+    }
+}
+
+public class When_a_task_stop_carries_a_time_before_its_start : JobLifecycleSpecification
+{
+    [SetUp]
+    public async Task The_stop_reports_a_time_before_the_task_started()
+    {
+        await GivenARunningJob();
+        await When(
+            new TaskStopped(JobId, 1, TaskId, 0, "EssentialContainerExited", "Essential container in task exited", SubmittedAt.AddDays(-1)),
+            theJobIs: x => x.Succeeded);
+    }
+
+    [Test]
+    public void Should_finish_the_job_no_earlier_than_it_started()
+    {
+        Assert.That(Recorded[^1], Is.EqualTo(new JobSucceeded(JobId, 1, 0, StartedAt)));
     }
 }
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Security.Claims;
 using EventPlatform.Api.Auth;
-using EventPlatform.Projections.JobStatus;
 using EventPlatform.Contracts.Jobs;
+using EventPlatform.Projections.JobStatus;
 using EventPlatform.Sagas.Admission;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
