@@ -38,14 +38,16 @@ internal sealed class RunningPlatform : IAsyncDisposable
 
     private readonly StringBuilder output = new();
     private readonly string connectionString;
+    private readonly bool ownsDatabase;
     private readonly string workRoot;
     private readonly Dictionary<string, string> settings;
     private readonly string? virtualHost;
     private HostProcess? host;
     private HostProcess? workers;
 
-    private RunningPlatform(string connectionString, string workRoot, Dictionary<string, string> settings, string? virtualHost)
+    private RunningPlatform(string connectionString, string workRoot, Dictionary<string, string> settings, string? virtualHost, bool ownsDatabase = true)
     {
+        this.ownsDatabase = ownsDatabase;
         BaseAddress = new Uri($"http://127.0.0.1:{HostProcess.FreePort()}");
         Http = ClientFor(AliceKey);
         this.connectionString = connectionString;
@@ -96,13 +98,15 @@ internal sealed class RunningPlatform : IAsyncDisposable
 
     /// <summary>Every module in one process over the in-memory bus: the embedded default.</summary>
     /// <param name="overrides">Configuration for the host, as environment variables (JobLifecycle__StartTimeout ...).</param>
-    public static async Task<RunningPlatform> StartAsync(IReadOnlyDictionary<string, string>? overrides = null)
+    /// <param name="connectionString">A database of the test's own (say, on a cluster it restarts); by default one on the shared test cluster.</param>
+    public static async Task<RunningPlatform> StartAsync(IReadOnlyDictionary<string, string>? overrides = null, string? connectionString = null)
     {
         var platform = new RunningPlatform(
-            await TestPostgres.CreateDatabaseAsync("e2e"),
+            connectionString ?? await TestPostgres.CreateDatabaseAsync("e2e"),
             Directory.CreateTempSubdirectory("ep-e2e-tasks-").FullName,
             WithOverrides(overrides),
-            virtualHost: null);
+            virtualHost: null,
+            ownsDatabase: connectionString is null);
         await platform.StartHostAsync();
         return platform;
     }
@@ -153,7 +157,10 @@ internal sealed class RunningPlatform : IAsyncDisposable
         Http.Dispose();
         host?.Dispose();
         workers?.Dispose();
-        await TestPostgres.DropDatabaseAsync(connectionString);
+        if (ownsDatabase)
+        {
+            await TestPostgres.DropDatabaseAsync(connectionString);
+        }
         if (virtualHost is not null)
         {
             await TestRabbitMq.DeleteVirtualHostAsync(virtualHost);

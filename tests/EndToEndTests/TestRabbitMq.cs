@@ -23,6 +23,14 @@ internal static class TestRabbitMq
 
     public static Task DeleteVirtualHostAsync(string name) => CtlAsync("delete_vhost", name);
 
+    /// <summary>Stops the broker application and starts it again: every connection is cut; durable queues and their messages stay.</summary>
+    public static async Task RestartAsync()
+    {
+        await CtlAsync("stop_app");
+        await CtlAsync("start_app");
+        await CtlAsync("await_startup");
+    }
+
     /// <summary>The messages ready in each queue of <paramref name="virtualHost"/>, by queue name.</summary>
     public static async Task<IReadOnlyDictionary<string, int>> ReadyMessagesAsync(string virtualHost)
     {

@@ -23,6 +23,10 @@ internal sealed class InstantTaskLauncher(TaskEventIntake intake, TimeProvider c
     private const int TerminatedExitCode = 128 + 15;
 
     private readonly ConcurrentDictionary<(Guid JobId, int Attempt), HeldTask> held = new();
+    private readonly EndedAttempts ended = new(clock);
+
+    /// <summary>Launch, stop and question of one attempt are decided one at a time (see <see cref="EndedAttempts.Answer"/>).</summary>
+    private readonly Lock gate = new();
 
     public async Task LaunchAsync(LaunchTask launch, CancellationToken cancellationToken)
     {
@@ -33,37 +37,62 @@ internal sealed class InstantTaskLauncher(TaskEventIntake intake, TimeProvider c
             CorrelationId = launch.CorrelationId,
         };
         var key = (launch.JobId, launch.Attempt);
-        if (HoldFor(launch.Spec.Command) is { } hold)
+        var hold = HoldFor(launch.Spec.Command);
+        var entry = new HeldTask(task);
+        lock (gate)
         {
-            var entry = new HeldTask(task);
-            if (!held.TryAdd(key, entry))
+            // Ended, given up, or held already: a launch delivered again must not run the attempt a second time.
+            if (ended.Contains(launch.JobId, launch.Attempt) || (hold is not null && !held.TryAdd(key, entry)))
             {
                 return;
             }
 
-            await intake.AcceptAsync(LocalTaskEvents.Running(task, startedAt), cancellationToken).ConfigureAwait(false);
-            entry.Timer = clock.CreateTimer(_ => _ = EndHeldAsync(key, stopReason: null), null, hold, Timeout.InfiniteTimeSpan);
-            return;
+            if (hold is null)
+            {
+                ended.Remember(launch.JobId, launch.Attempt, Stopped(task, exitCode: 0, StopCode, StoppedReason));
+            }
         }
 
         await intake.AcceptAsync(LocalTaskEvents.Running(task, startedAt), cancellationToken).ConfigureAwait(false);
-        await intake.AcceptAsync(LocalTaskEvents.Stopped(task, clock.GetUtcNow(), exitCode: 0, StopCode, StoppedReason), cancellationToken)
+        if (hold is not null)
+        {
+            entry.Timer = clock.CreateTimer(_ => _ = EndHeldAsync(key, stopReason: null), null, hold.Value, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        await intake.AcceptAsync(LocalTaskEvents.Stopped(task, startedAt, exitCode: 0, StopCode, StoppedReason), cancellationToken)
             .ConfigureAwait(false);
     }
 
-    /// <summary>Ends a held task as the platform asked; any other task has already ended.</summary>
-    public Task StopAsync(StopTask stop, CancellationToken cancellationToken) =>
-        EndHeldAsync((stop.JobId, stop.Attempt), stop.Reason);
+    /// <summary>Ends a held task as the platform asked; an attempt not seen yet is not started any more.</summary>
+    public Task StopAsync(StopTask stop, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            if (!held.ContainsKey((stop.JobId, stop.Attempt)) && !ended.Contains(stop.JobId, stop.Attempt))
+            {
+                ended.Remember(stop.JobId, stop.Attempt);
+            }
+        }
+
+        return EndHeldAsync((stop.JobId, stop.Attempt), stop.Reason);
+    }
 
     /// <summary>
-    /// A held task is running (news only to an asker who knows no task); any other one's STOPPED event
-    /// was accepted at launch, so there is nothing to say: benchmarks lose no events.
+    /// A held task runs; any other one ended at launch and answers with that outcome. One this process
+    /// never launched (its host restarted, or its launch is still on its way) is lost when the asker
+    /// named a task or will relaunch, and then never starts.
     /// </summary>
-    public Task<IJobMessage?> ReconcileAsync(ReconcileTask task, CancellationToken cancellationToken) =>
-        Task.FromResult<IJobMessage?>(
-            task.TaskId is null && held.TryGetValue((task.JobId, task.Attempt), out var entry)
-                ? new TaskStarted(task.JobId, task.Attempt, entry.Task.TaskArn, entry.Task.StartedAt!.Value)
-                : null);
+    public Task<IJobMessage?> ReconcileAsync(ReconcileTask task, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            var running = held.TryGetValue((task.JobId, task.Attempt), out var entry)
+                ? (entry.Task.TaskArn, entry.Task.StartedAt!.Value)
+                : ((string, DateTimeOffset)?)null;
+            return Task.FromResult(ended.Answer(task, running, clock));
+        }
+    }
 
     public void Dispose()
     {
@@ -84,17 +113,28 @@ internal sealed class InstantTaskLauncher(TaskEventIntake intake, TimeProvider c
     /// <summary>Ends a held task: on its own when <paramref name="stopReason"/> is null, else as stopped by the platform.</summary>
     private async Task EndHeldAsync((Guid JobId, int Attempt) key, string? stopReason)
     {
-        if (!held.TryRemove(key, out var entry))
+        var (exitCode, stopCode, reason) = stopReason is null
+            ? (0, StopCode, StoppedReason)
+            : (TerminatedExitCode, "UserInitiated", stopReason);
+        var stoppedAt = clock.GetUtcNow();
+        HeldTask? entry;
+        lock (gate)
         {
-            return;
+            if (!held.TryRemove(key, out entry))
+            {
+                return;
+            }
+
+            ended.Remember(key.JobId, key.Attempt, Stopped(entry.Task, exitCode, stopCode, reason, stoppedAt));
         }
 
         entry.Timer?.Dispose();
-        var stopped = stopReason is null
-            ? LocalTaskEvents.Stopped(entry.Task, clock.GetUtcNow(), exitCode: 0, StopCode, StoppedReason)
-            : LocalTaskEvents.Stopped(entry.Task, clock.GetUtcNow(), TerminatedExitCode, "UserInitiated", stopReason);
-        await intake.AcceptAsync(stopped, CancellationToken.None).ConfigureAwait(false);
+        await intake.AcceptAsync(LocalTaskEvents.Stopped(entry.Task, stoppedAt, exitCode, stopCode, reason), CancellationToken.None).ConfigureAwait(false);
     }
+
+    /// <summary>The stop its event means, kept to answer a question about the attempt later.</summary>
+    private static TaskStopped Stopped(LocalTask task, int exitCode, string stopCode, string reason, DateTimeOffset? at = null) =>
+        new(task.JobId, task.Attempt, task.TaskArn, exitCode, stopCode, reason, at ?? task.StartedAt!.Value);
 
     private sealed class HeldTask(LocalTask task)
     {

@@ -1,6 +1,5 @@
 using EventPlatform.Contracts;
 using EventPlatform.Contracts.Tasks;
-using EventPlatform.EcsBridge;
 
 namespace EventPlatform.LocalTasks.ProcessLauncher;
 
@@ -8,33 +7,23 @@ internal sealed partial class LocalTaskLauncher
 {
     /// <summary>
     /// Local tasks are children of this process. One that ended here answers with how it ended; one
-    /// that runs is news only to an asker who knows no task yet (its RUNNING event was lost); one that
-    /// is starting has nothing to say. One this process never ran is lost (the process that ran it
+    /// that runs is news only to an asker who knows no task yet; one that is starting (its command has
+    /// not started) has nothing to say. One this process never ran is lost (the process that ran it
     /// died, or its launch never came): given up for good when the asker will relaunch.
     /// </summary>
     public Task<IJobMessage?> ReconcileAsync(ReconcileTask task, CancellationToken cancellationToken)
     {
         lock (gate)
         {
-            if (ended.TryGet(task.JobId, task.Attempt, out var outcome))
-            {
-                return Task.FromResult<IJobMessage?>(outcome ?? (task.TaskId is not null || task.RelaunchIfUnknown ? TaskLost.For(task, clock) : null));
-            }
-
-            if (tasks.TryGetValue((task.JobId, task.Attempt), out var local))
-            {
-                return Task.FromResult<IJobMessage?>(task.TaskId is null && local.StartedAt is { } startedAt
-                    ? new TaskStarted(task.JobId, task.Attempt, local.TaskArn, startedAt)
-                    : null);
-            }
-
-            if (task.TaskId is null && !task.RelaunchIfUnknown)
+            var running = tasks.TryGetValue((task.JobId, task.Attempt), out var local) && local.StartedAt is { } startedAt
+                ? (local.TaskArn, startedAt)
+                : ((string, DateTimeOffset)?)null;
+            if (local is not null && running is null && !ended.Contains(task.JobId, task.Attempt))
             {
                 return Task.FromResult<IJobMessage?>(null);
             }
 
-            ended.Remember(task.JobId, task.Attempt);
-            return Task.FromResult<IJobMessage?>(TaskLost.For(task, clock));
+            return Task.FromResult(ended.Answer(task, running, clock));
         }
     }
 }

@@ -4,7 +4,11 @@ using Marten;
 
 namespace EventPlatform.Sagas.Jobs;
 
-/// <summary>How a job enters the platform: its stream and its recovery timer in one transaction.</summary>
+/// <summary>
+/// How a request about a job enters the platform so that no fault loses it once the caller heard 202:
+/// what it changes and a recovery timer that publishes it again, committed in one transaction before
+/// the quick publish that usually gets there first.
+/// </summary>
 public static class JobSubmission
 {
     /// <summary>
@@ -20,4 +24,12 @@ public static class JobSubmission
         session.Events.StartStream(submitted.JobId, submitted);
         session.QueueSchedule(new ScheduledDelivery(submitted.JobId, submitted.SubmittedAt + recoveryDelay, submitted), session.CorrelationId);
     }
+
+    /// <summary>
+    /// A timer that publishes <paramref name="cancel"/> again after <paramref name="recoveryDelay"/>, in
+    /// <paramref name="session"/>: should the publish that follows the commit be lost (a crash, an in-memory
+    /// bus), the job is still cancelled. The saga takes a repeated cancel as a no-op.
+    /// </summary>
+    public static void StageCancel(IDocumentSession session, CancelJob cancel, Guid? conversationId, DateTimeOffset now, TimeSpan recoveryDelay) =>
+        session.QueueSchedule(new ScheduledDelivery(Guid.CreateVersion7(), now + recoveryDelay, cancel), conversationId?.ToString("N"));
 }

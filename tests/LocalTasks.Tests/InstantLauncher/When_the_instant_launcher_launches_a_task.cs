@@ -69,16 +69,35 @@ public class When_the_instant_launcher_launches_a_task
     }
 
     [Test]
-    public async Task Should_have_nothing_to_stop_or_reconcile()
+    public async Task Should_never_start_an_attempt_stopped_before_its_launch_and_call_its_task_lost()
     {
         await using var intake = await IntakeHarness.StartAsync();
         using var launcher = new InstantTaskLauncher(intake.Intake, new FixedClock(Now));
 
         await launcher.StopAsync(new StopTask(JobId, 1, "arn:task", "Cancelled by user"), CancellationToken.None);
+        await launcher.LaunchAsync(new LaunchTask(JobId, 1, Spec()), CancellationToken.None);
         var reconciled = await launcher.ReconcileAsync(new ReconcileTask(JobId, 1, "arn:task"), CancellationToken.None);
 
-        Assert.That(reconciled, Is.Null);
+        Assert.That(reconciled, Is.TypeOf<TaskStopped>().With.Property(nameof(TaskStopped.StopCode)).EqualTo("TaskLost"));
         Assert.That(intake.PublishedSoFar(), Is.Empty);
+    }
+
+    [Test]
+    public async Task Should_answer_a_question_about_an_ended_attempt_with_its_stop_and_about_a_held_one_with_its_start()
+    {
+        await using var intake = await IntakeHarness.StartAsync();
+        using var launcher = new InstantTaskLauncher(intake.Intake, new FixedClock(Now));
+        await launcher.LaunchAsync(new LaunchTask(JobId, 1, Spec()), CancellationToken.None);
+        await launcher.LaunchAsync(new LaunchTask(JobId, 2, Spec("sleep", "30")), CancellationToken.None);
+
+        var ended = await launcher.ReconcileAsync(new ReconcileTask(JobId, 1, TaskId: null) { RelaunchIfUnknown = true }, CancellationToken.None);
+        var held = await launcher.ReconcileAsync(new ReconcileTask(JobId, 2, TaskId: null), CancellationToken.None);
+        var unknown = await launcher.ReconcileAsync(new ReconcileTask(JobId, 3, TaskId: null), CancellationToken.None);
+
+        Assert.That(ended, Is.TypeOf<TaskStopped>().With.Property(nameof(TaskStopped.ExitCode)).EqualTo(0));
+        Assert.That(held, Is.TypeOf<TaskStarted>().With.Property(nameof(TaskStarted.StartedAt)).EqualTo(Now));
+        Assert.That(unknown, Is.Null, "a routine question about an attempt not seen yet gives it up only if the job will relaunch");
+        await launcher.StopAsync(new StopTask(JobId, 2, null, "done"), CancellationToken.None);
     }
 
     private static JobSpec Spec(params string[] command) =>

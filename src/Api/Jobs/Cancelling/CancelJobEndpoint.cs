@@ -5,9 +5,11 @@ using EventPlatform.Api.Jobs.Reading;
 using EventPlatform.Contracts.Jobs;
 using EventPlatform.Projections;
 using EventPlatform.Projections.JobStatus;
+using EventPlatform.Sagas.Jobs;
 using Marten;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace EventPlatform.Api.Jobs.Cancelling;
 
@@ -33,8 +35,10 @@ internal static class CancelJobEndpoint
         Guid jobId,
         HttpRequest request,
         ClaimsPrincipal user,
-        IQuerySession session,
+        IDocumentSession session,
         IPublishEndpoint bus,
+        IOptions<JobLifecycleOptions> lifecycle,
+        TimeProvider clock,
         CancellationToken cancellationToken)
     {
         var (reason, error) = await ReadReasonAsync(request, cancellationToken).ConfigureAwait(false);
@@ -61,10 +65,10 @@ internal static class CancelJobEndpoint
         if (view.State != JobPhase.Cancelled)
         {
             var conversation = await JobCorrelation.FindAsync(session, jobId, cancellationToken).ConfigureAwait(false);
-            await bus.Publish(
-                new CancelJob(jobId, caller.UserId, reason),
-                context => context.ConversationId = conversation ?? context.ConversationId,
-                cancellationToken).ConfigureAwait(false);
+            var cancel = new CancelJob(jobId, caller.UserId, reason);
+            JobSubmission.StageCancel(session, cancel, conversation, clock.GetUtcNow(), lifecycle.Value.SubmissionRecoveryDelay);
+            await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await bus.Publish(cancel, context => context.ConversationId = conversation ?? context.ConversationId, cancellationToken).ConfigureAwait(false);
         }
 
         var statusUrl = $"/jobs/{jobId}";

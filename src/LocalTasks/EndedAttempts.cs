@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using EventPlatform.Contracts;
 using EventPlatform.Contracts.Tasks;
+using EventPlatform.EcsBridge;
 
-namespace EventPlatform.LocalTasks.ProcessLauncher;
+namespace EventPlatform.LocalTasks;
 
 /// <summary>
 /// Attempts that ended here (with how they ended), or were stopped or given up before they were seen:
@@ -46,5 +48,32 @@ internal sealed class EndedAttempts(TimeProvider clock)
 
         outcome = null;
         return false;
+    }
+
+    /// <summary>
+    /// The answer of a launcher on this machine to <paramref name="question"/> (see <c>ITaskLauncher.ReconcileAsync</c>),
+    /// given the attempt's task while it runs here. Call it under the lock that also decides launches, so an
+    /// attempt given up here is never started afterwards.
+    /// </summary>
+    public IJobMessage? Answer(ReconcileTask question, (string TaskArn, DateTimeOffset StartedAt)? running, TimeProvider clock)
+    {
+        if (TryGet(question.JobId, question.Attempt, out var outcome))
+        {
+            return outcome ?? (question.TaskId is not null || question.RelaunchIfUnknown ? TaskLost.For(question, clock) : null);
+        }
+
+        if (running is { } task)
+        {
+            // News only to an asker who knows no task yet: its RUNNING event was lost.
+            return question.TaskId is null ? new TaskStarted(question.JobId, question.Attempt, task.TaskArn, task.StartedAt) : null;
+        }
+
+        if (question.TaskId is null && !question.RelaunchIfUnknown)
+        {
+            return null;
+        }
+
+        Remember(question.JobId, question.Attempt);
+        return TaskLost.For(question, clock);
     }
 }
