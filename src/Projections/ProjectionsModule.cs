@@ -41,9 +41,20 @@ public static class ProjectionsModule
         var connectionString = configuration.GetConnectionString(ConnectionStringName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not set.");
 
-        var marten = services.AddMarten(options => options.ConfigureEventStore(connectionString, settings.SchemaName))
-            .UseLightweightSessions()
-            .ApplyAllDatabaseChangesOnStartup();
+        var marten = services.AddMarten(options =>
+            {
+                options.ConfigureEventStore(connectionString, settings.SchemaName);
+                if (settings.SchemaCreation == SchemaCreation.Verify)
+                {
+                    options.AutoCreateSchemaObjects = AutoCreate.None;
+                }
+            })
+            .UseLightweightSessions();
+        if (settings.SchemaCreation == SchemaCreation.Apply)
+        {
+            marten.ApplyAllDatabaseChangesOnStartup();
+        }
+
         if (projections && settings.RunAsyncDaemon)
         {
             marten.AddAsyncDaemon(DaemonMode.Solo);

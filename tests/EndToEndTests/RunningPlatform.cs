@@ -96,10 +96,11 @@ internal sealed class RunningPlatform : IAsyncDisposable
 
     /// <summary>Every module in one process over the in-memory bus: the embedded default.</summary>
     /// <param name="overrides">Configuration for the host, as environment variables (JobLifecycle__StartTimeout ...).</param>
-    public static async Task<RunningPlatform> StartAsync(IReadOnlyDictionary<string, string>? overrides = null)
+    /// <param name="connectionString">A database the test made (the platform drops it when disposed); else a new one.</param>
+    public static async Task<RunningPlatform> StartAsync(IReadOnlyDictionary<string, string>? overrides = null, string? connectionString = null)
     {
         var platform = new RunningPlatform(
-            await TestPostgres.CreateDatabaseAsync("e2e"),
+            connectionString ?? await TestPostgres.CreateDatabaseAsync("e2e"),
             Directory.CreateTempSubdirectory("ep-e2e-tasks-").FullName,
             WithOverrides(overrides),
             virtualHost: null);

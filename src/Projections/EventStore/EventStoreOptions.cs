@@ -11,4 +11,6 @@ public sealed class EventStoreOptions
     /// (see docs/adr/0003-async-daemon-solo.md).
     /// </summary>
     public bool RunAsyncDaemon { get; set; } = true;
+
+    public SchemaCreation SchemaCreation { get; set; } = SchemaCreation.Apply;
 }
