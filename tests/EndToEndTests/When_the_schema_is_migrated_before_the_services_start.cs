@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using EventPlatform.Testing;
@@ -10,50 +9,49 @@ namespace EventPlatform.EndToEndTests;
 /// Services that may not change the schema (EventStore:SchemaCreation=Verify) refuse a database that is
 /// behind; the host's one-shot migrate mode brings it up to date, and then they run.
 /// </summary>
-[TestFixture]
 public sealed class When_the_schema_is_migrated_before_the_services_start
 {
+    private string database = null!;
+
+    [SetUp]
+    public async Task CreateDatabase() => database = await TestPostgres.CreateDatabaseAsync("migrate");
+
+    [TearDown]
+    public Task DropDatabase() => TestPostgres.DropDatabaseAsync(database);
+
     [Test]
     public async Task Should_refuse_an_empty_database_then_migrate_it_and_run_a_job_on_it()
     {
-        var connectionString = await TestPostgres.CreateDatabaseAsync("migrate");
-        try
+        var verifying = new Dictionary<string, string>
         {
-            var verifying = new Dictionary<string, string>
-            {
-                ["ConnectionStrings__Postgres"] = connectionString,
-                ["EventStore__SchemaCreation"] = "Verify",
-            };
+            ["ConnectionStrings__Postgres"] = database,
+            ["EventStore__SchemaCreation"] = "Verify",
+        };
 
-            var (refused, refusal) = await HostProcess.RunToExitAsync(verifying);
-            Assert.That(refused, Is.EqualTo(2));
-            Assert.That(refusal.TrimEnd(), Does.Match(@"^eventplatform: the database is behind this version \(\d+ schema objects missing or different: [^\n]+\) and EventStore:SchemaCreation is Verify; run the migration first \(dotnet EventPlatform.Host.dll migrate\)\.$"));
-            Assert.That(await TablesAsync(connectionString), Is.Empty, "a host that refuses to start changes nothing");
+        var (refused, refusal) = await HostProcess.RunToExitAsync(verifying);
+        Assert.That(refused, Is.EqualTo(2));
+        Assert.That(refusal.TrimEnd(), Does.Match(@"^eventplatform: the database is behind this version \(\d+ schema objects missing or different: [^\n]+\) and EventStore:SchemaCreation is Verify; run the migration first \(dotnet EventPlatform.Host.dll migrate\)\.$"));
+        Assert.That(await TablesAsync(database), Is.Empty, "a host that refuses to start changes nothing");
 
-            var (migrated, migrationError) = await HostProcess.RunToExitAsync(verifying, "migrate");
-            Assert.That(migrated, Is.Zero, migrationError);
-            Assert.That(migrationError, Is.Empty);
-            Assert.That(await TablesAsync(connectionString), Is.SupersetOf(new[]
-            {
-                "mt_events", "mt_streams", "mt_event_progression", "mt_doc_jobstatusview", "mt_doc_jobtimelineview", "mt_doc_jobstate",
-                "ep_scheduled_messages", "ep_admission_queue", "ep_admission_slots", "ep_dead_letters",
-            }));
-
-            await using var platform = await RunningPlatform.StartAsync(new Dictionary<string, string> { ["EventStore__SchemaCreation"] = "Verify" }, connectionString);
-            using var submitted = await platform.Http.PostAsJsonAsync(new Uri("/jobs", UriKind.Relative), new { command = new[] { "true" } });
-            Assert.That(submitted.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await submitted.Content.ReadAsStringAsync());
-            var jobId = (await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetGuid();
-            var job = await Eventually.MatchAsync(
-                () => platform.Http.GetFromJsonAsync<JsonElement>(new Uri($"/jobs/{jobId}", UriKind.Relative)),
-                j => j.GetProperty("state").GetString() is "Succeeded" or "Failed" or "TimedOut" or "Cancelled",
-                TimeSpan.FromSeconds(60),
-                $"job {jobId} to end on the migrated database");
-            Assert.That(job.GetProperty("state").GetString(), Is.EqualTo("Succeeded"));
-        }
-        finally
+        var (migrated, migrationError) = await HostProcess.RunToExitAsync(verifying, "migrate");
+        Assert.That(migrated, Is.Zero, migrationError);
+        Assert.That(migrationError, Is.Empty);
+        Assert.That(await TablesAsync(database), Is.SupersetOf(new[]
         {
-            await TestPostgres.DropDatabaseAsync(connectionString);
-        }
+            "mt_events", "mt_streams", "mt_event_progression", "mt_doc_jobstatusview", "mt_doc_jobtimelineview", "mt_doc_jobstate",
+            "ep_scheduled_messages", "ep_admission_queue", "ep_admission_slots", "ep_dead_letters",
+        }));
+
+        await using var platform = await RunningPlatform.StartAsync(new Dictionary<string, string> { ["EventStore__SchemaCreation"] = "Verify" }, database);
+        using var submitted = await platform.Http.PostAsJsonAsync(new Uri("/jobs", UriKind.Relative), new { command = new[] { "true" } });
+        submitted.EnsureSuccessStatusCode();
+        var jobId = (await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetGuid();
+        var job = await Eventually.MatchAsync(
+            () => platform.Http.GetFromJsonAsync<JsonElement>(new Uri($"/jobs/{jobId}", UriKind.Relative)),
+            j => j.GetProperty("state").GetString() is "Succeeded" or "Failed" or "TimedOut" or "Cancelled",
+            TimeSpan.FromSeconds(60),
+            $"job {jobId} to end on the migrated database");
+        Assert.That(job.GetProperty("state").GetString(), Is.EqualTo("Succeeded"));
     }
 
     [Test]
