@@ -80,17 +80,22 @@ public sealed class When_submissions_come_too_fast : PlatformFixture
     public async Task Should_refuse_the_burst_past_the_bucket_with_429_and_leave_other_users_alone()
     {
         var responses = new List<HttpResponseMessage>();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         for (var i = 0; i < 9; i++)
         {
             responses.Add(await Platform.Http.PostAsJsonAsync(new Uri("/jobs", UriKind.Relative), new { command = new[] { "true" } }));
         }
+
+        // The bucket refills one token a second while the burst is sent: a slow machine sends it over more seconds.
+        var refills = (int)Math.Ceiling(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
 
         using var bob = Platform.ClientFor(RunningPlatform.BobKey);
         using var bobs = await bob.PostAsJsonAsync(new Uri("/jobs", UriKind.Relative), new { command = new[] { "true" } });
 
         var accepted = responses.Count(r => r.StatusCode == HttpStatusCode.Accepted);
         var refused = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
-        Assert.That(accepted, Is.InRange(5, 6), "the bucket holds 5 and refills one a second");
+        Assert.That(accepted, Is.InRange(5, 5 + refills), "the bucket holds 5 and refills one a second");
+        Assert.That(accepted, Is.LessThan(9), "the burst outran the bucket");
         Assert.That(refused, Has.Count.EqualTo(9 - accepted));
         foreach (var response in refused)
         {
