@@ -52,17 +52,20 @@ ep_provision() {
   command -v python3 >/dev/null || ep_apt_install python3
   ep_pg_bin >/dev/null || ep_apt_install postgresql
   if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then ep_apt_install postgresql; fi
-  ep_provision_stand_ins
+  ep_drop_cached_lock_stand_in
 }
 
-# Marten's Weasel needs Patched.DistributedLock.Postgres, which the registry lacks; an empty
-# stand-in built here depends on the upstream package (docs/adr/0002-marten-lock-stand-in.md).
-ep_provision_stand_ins() {
-  mkdir -p "$EP_LOCAL/feed"
-  if [ ! -f "$EP_LOCAL/feed/Patched.DistributedLock.Postgres.1.3.3.nupkg" ]; then
-    ep_log "Building the Patched.DistributedLock.Postgres stand-in package..."
-    dotnet pack "$EP_ROOT/build/stand-ins/Patched.DistributedLock.Postgres" -c Release -o "$EP_LOCAL/feed" --nologo -v quiet >/dev/null \
-      || ep_die "Could not build the stand-in package."
+# Until the registry served Patched.DistributedLock.Postgres, set-up packed an empty stand-in of the
+# same id and version (docs/adr/0002-marten-lock-stand-in.md). NuGet would go on reusing a cached
+# copy of it, without the patched lock that Marten's HotCold daemon needs, so that copy goes.
+ep_drop_cached_lock_stand_in() {
+  local packages cached
+  packages="$(cd "$EP_ROOT" && dotnet nuget locals global-packages --list | sed -n 's/^global-packages: *//p')" \
+    || ep_die "Could not find NuGet's global packages folder."
+  cached="${packages%/}/patched.distributedlock.postgres/1.3.3"
+  if grep -qs '<authors>EventPlatform</authors>' "$cached/patched.distributedlock.postgres.nuspec"; then
+    ep_log "Removing the cached Patched.DistributedLock.Postgres stand-in ($cached)."
+    rm -rf "$cached"
   fi
 }
 

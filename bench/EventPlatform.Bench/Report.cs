@@ -130,7 +130,7 @@ internal sealed class Report(Settings settings)
 
         if (CatchUp is var (catchUp, catchUpCpu))
         {
-            Row("async daemon catch-up", "Solo", F(catchUp.EventsPerSecond), null,
+            Row("async daemon catch-up", "HotCold", F(catchUp.EventsPerSecond), null,
                 $"events/s read into every async projection: {catchUp.Events} events in {F(catchUp.Seconds)} s{(catchUp.CaughtUp ? "" : ", NOT caught up by the cap")}; host CPU {F(catchUpCpu.HostCpuSeconds)} s; machine CPU {catchUpCpu.MachineBusy:P0}");
         }
 

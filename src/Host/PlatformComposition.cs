@@ -46,27 +46,7 @@ internal static class PlatformComposition
             });
         }
 
-        if (string.IsNullOrWhiteSpace(configuration.GetConnectionString(ProjectionsModule.ConnectionStringName)))
-        {
-            throw new HostConfigurationException(
-                $"ConnectionStrings:{ProjectionsModule.ConnectionStringName} is not set: every host needs the PostgreSQL database "
-                + $"(ConnectionStrings__{ProjectionsModule.ConnectionStringName}=\"Host=...;Username=...;Database=...\").");
-        }
-
-        if (modules.HasFlag(PlatformModules.Projections))
-        {
-            services.AddProjections(configuration);
-        }
-        else
-        {
-            services.AddEventStore(configuration);
-        }
-
-        // The Sagas write the lifecycle's tables; the Api submits through them and reads them.
-        if ((modules & (PlatformModules.Api | PlatformModules.Sagas)) != 0)
-        {
-            services.AddLifecycleStore(configuration);
-        }
+        services.AddPlatformStore(configuration, modules);
 
         if (modules.HasFlag(PlatformModules.EcsBridge) && launcher != TaskLauncher.Ecs)
         {
@@ -89,6 +69,37 @@ internal static class PlatformComposition
         }
 
         return modules;
+    }
+
+    /// <summary>
+    /// The event store with what <paramref name="modules"/> add to it; with all of them, every table
+    /// of the platform (what the migration applies).
+    /// </summary>
+    /// <exception cref="HostConfigurationException">No database, or a schema setting that does not exist.</exception>
+    public static void AddPlatformStore(this IServiceCollection services, IConfiguration configuration, PlatformModules modules)
+    {
+        if (string.IsNullOrWhiteSpace(configuration.GetConnectionString(ProjectionsModule.ConnectionStringName)))
+        {
+            throw new HostConfigurationException(
+                $"ConnectionStrings:{ProjectionsModule.ConnectionStringName} is not set: every host needs the PostgreSQL database "
+                + $"(ConnectionStrings__{ProjectionsModule.ConnectionStringName}=\"Host=...;Username=...;Database=...\").");
+        }
+
+        SchemaMigration.SchemaCreationFrom(configuration);
+        if (modules.HasFlag(PlatformModules.Projections))
+        {
+            services.AddProjections(configuration);
+        }
+        else
+        {
+            services.AddEventStore(configuration);
+        }
+
+        // The Sagas write the lifecycle's tables; the Api submits through them and reads them.
+        if ((modules & (PlatformModules.Api | PlatformModules.Sagas)) != 0)
+        {
+            services.AddLifecycleStore(configuration);
+        }
     }
 
     public static void UsePlatformModules(this WebApplication app, PlatformModules modules)

@@ -30,7 +30,8 @@ public static class ProjectionsModule
 
     /// <summary>
     /// The Projections module: the event store, and Marten's async daemon for the asynchronous
-    /// views when <c>EventStore:RunAsyncDaemon</c> (in exactly one process: docs/adr/0003-async-daemon-solo.md).
+    /// views when <c>EventStore:RunAsyncDaemon</c>, in HotCold mode: several processes may run it on
+    /// one database, each view in the one that holds its lock (docs/adr/0003-async-daemon-solo.md).
     /// </summary>
     public static IServiceCollection AddProjections(this IServiceCollection services, IConfiguration configuration) =>
         services.AddStore(configuration, projections: true);
@@ -41,12 +42,23 @@ public static class ProjectionsModule
         var connectionString = configuration.GetConnectionString(ConnectionStringName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not set.");
 
-        var marten = services.AddMarten(options => options.ConfigureEventStore(connectionString, settings.SchemaName))
-            .UseLightweightSessions()
-            .ApplyAllDatabaseChangesOnStartup();
+        var marten = services.AddMarten(options =>
+            {
+                options.ConfigureEventStore(connectionString, settings.SchemaName);
+                if (settings.SchemaCreation == SchemaCreation.Verify)
+                {
+                    options.AutoCreateSchemaObjects = AutoCreate.None;
+                }
+            })
+            .UseLightweightSessions();
+        if (settings.SchemaCreation == SchemaCreation.Apply)
+        {
+            marten.ApplyAllDatabaseChangesOnStartup();
+        }
+
         if (projections && settings.RunAsyncDaemon)
         {
-            marten.AddAsyncDaemon(DaemonMode.Solo);
+            marten.AddAsyncDaemon(DaemonMode.HotCold);
         }
 
         services.AddSingleton<ProjectionRebuilder>();

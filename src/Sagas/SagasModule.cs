@@ -28,11 +28,6 @@ public static class SagasModule
         bus.AddOptions<SchedulerOptions>().Bind(configuration.GetSection(SchedulerOptions.Section));
         bus.AddSingleton<AdmissionSignal>();
         bus.AddOptions<ReconciliationOptions>().Bind(configuration.GetSection(ReconciliationOptions.Section));
-        bus.ConfigureMarten(options =>
-        {
-            // The reconciler asks for every running job's task.
-            options.Schema.For<JobState>().Index(x => x.CurrentState);
-        });
 
         var scheduler = configuration.GetSection(SchedulerOptions.Section).Get<SchedulerOptions>() ?? new SchedulerOptions();
         if (scheduler.RunDispatcher)
@@ -56,17 +51,23 @@ public static class SagasModule
     }
 
     /// <summary>
-    /// The lifecycle's settings and its tables beside the event store (timers, the admission line and
-    /// slots, dead letters): the Sagas write them; the Api submits through them (a submission's
-    /// recovery timer) and reads them (a waiting job's place in line, the dead letters). Composed
-    /// once by a host that runs either.
+    /// The lifecycle's settings and its tables beside the event store (the saga documents, timers, the
+    /// admission line and slots, dead letters): the Sagas write them; the Api submits through them (a
+    /// submission's recovery timer) and reads them (a waiting job's place in line, the dead letters).
+    /// Composed once by a host that runs either, and by the migration, which creates every table.
     /// </summary>
     public static IServiceCollection AddLifecycleStore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<JobLifecycleOptions>().Bind(configuration.GetSection(JobLifecycleOptions.Section));
         services.AddOptions<AdmissionOptions>().Bind(configuration.GetSection(AdmissionOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
-        services.ConfigureMarten(options => options.AddScheduledMessages().AddAdmission().AddDeadLetters());
+        services.ConfigureMarten(options =>
+        {
+            options.AddScheduledMessages().AddAdmission().AddDeadLetters().MapEventSourcedSaga<JobState>();
+
+            // The reconciler asks for every running job's task.
+            options.Schema.For<JobState>().Index(x => x.CurrentState);
+        });
         return services;
     }
 }

@@ -29,11 +29,14 @@ internal sealed class HostProcess : IDisposable
         return host;
     }
 
-    /// <summary>Runs the host until it exits on its own (a start-up error), for at most a minute.</summary>
-    public static async Task<(int ExitCode, string Error)> RunToExitAsync(IReadOnlyDictionary<string, string> environment)
+    /// <summary>
+    /// Runs the host with <paramref name="environment"/> and <paramref name="arguments"/> (a mode such as
+    /// <c>migrate</c>) until it exits on its own (a start-up error, a one-shot mode), for at most a minute.
+    /// </summary>
+    public static async Task<(int ExitCode, string Error)> RunToExitAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var output = new StringBuilder();
-        using var process = Launch(environment, new Uri($"http://127.0.0.1:{FreePort()}"), output, errorOnly: true);
+        using var process = Launch(environment, new Uri($"http://127.0.0.1:{FreePort()}"), output, errorOnly: true, arguments);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         try
         {
@@ -72,7 +75,8 @@ internal sealed class HostProcess : IDisposable
         process.Dispose();
     }
 
-    private static Process Launch(IReadOnlyDictionary<string, string> environment, Uri baseAddress, StringBuilder output, bool errorOnly = false)
+    private static Process Launch(
+        IReadOnlyDictionary<string, string> environment, Uri baseAddress, StringBuilder output, bool errorOnly = false, params string[] arguments)
     {
         var startInfo = new ProcessStartInfo("dotnet")
         {
@@ -82,6 +86,11 @@ internal sealed class HostProcess : IDisposable
             WorkingDirectory = Path.GetDirectoryName(BuiltPrograms.Host)!,
         };
         startInfo.ArgumentList.Add(BuiltPrograms.Host);
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
         startInfo.ArgumentList.Add("--urls");
         startInfo.ArgumentList.Add(baseAddress.ToString().TrimEnd('/'));
         foreach (var (key, value) in environment)

@@ -15,7 +15,7 @@ public class When_a_host_composes_its_modules
 
         Assert.That(host.Consumers, Is.SupersetOf(LauncherConsumers).And.Contains("DeadLetterRecorder`1").And.Contains("JobState"));
         Assert.That(host.Background, Is.EquivalentTo(SagaWork));
-        Assert.That(host.Daemon, Is.EqualTo(DaemonMode.Solo));
+        Assert.That(host.Daemon, Is.EqualTo(DaemonMode.HotCold));
         Assert.That(host.HasBus, Is.True);
         Assert.That(host.Routes, Does.Contain("/healthz").And.Contains("/jobs/").And.Contains("/admin/dead-letters/"));
     }
@@ -60,7 +60,7 @@ public class When_a_host_composes_its_modules
         await using var host = ComposedHost.Build("Projections");
         await using var withoutDaemon = ComposedHost.Build("Projections", runAsyncDaemon: false);
 
-        Assert.That(host.Daemon, Is.EqualTo(DaemonMode.Solo));
+        Assert.That(host.Daemon, Is.EqualTo(DaemonMode.HotCold));
         Assert.That(host.HasBus, Is.False, "the async daemon needs no broker");
         Assert.That(host.Routes, Is.EqualTo(new[] { "/healthz" }));
         Assert.That(withoutDaemon.Daemon, Is.EqualTo(DaemonMode.Disabled));
@@ -73,7 +73,7 @@ public class When_a_host_composes_its_modules
 
         Assert.That(host.Consumers, Is.SupersetOf(LauncherConsumers).And.Contains("JobState"));
         Assert.That(host.Background, Is.EquivalentTo(SagaWork));
-        Assert.That(host.Daemon, Is.EqualTo(DaemonMode.Solo));
+        Assert.That(host.Daemon, Is.EqualTo(DaemonMode.HotCold));
         Assert.That(host.Routes, Is.EqualTo(new[] { "/healthz" }));
     }
 

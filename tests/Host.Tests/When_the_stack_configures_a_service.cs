@@ -56,7 +56,7 @@ public partial class When_the_stack_configures_a_service
 
         Assert.That(environment.Keys.Where(k => k.StartsWith("Bus:", StringComparison.Ordinal)), Is.Empty, "a host without a bus is given no broker");
         Assert.That(host.HasBus, Is.False);
-        Assert.That(host.Daemon, Is.EqualTo(DaemonMode.Solo));
+        Assert.That(host.Daemon, Is.EqualTo(DaemonMode.HotCold));
     }
 
     /// <remarks>AWS_REGION is read by the AWS SDK from the process environment, not from configuration.</remarks>

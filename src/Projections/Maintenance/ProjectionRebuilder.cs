@@ -14,9 +14,9 @@ namespace EventPlatform.Projections.Maintenance;
 /// <summary>How one rebuild went: how many events it replayed and how long it took.</summary>
 public sealed record ProjectionRebuild(string Projection, long Events, long ElapsedMs);
 
-/// <summary>The async projections are rebuilt by this process's daemon, which does not run here.</summary>
+/// <summary>The async projections are rebuilt by the daemon that runs them, which is not this process's.</summary>
 public sealed class AsyncDaemonNotRunningException(string projection)
-    : Exception($"{projection} is built by the async daemon, which does not run in this process (EventStore:RunAsyncDaemon); rebuild it where the daemon runs.");
+    : Exception($"{projection} is built by the async daemon, which does not run it in this process (EventStore:RunAsyncDaemon is off, or another process holds its lock); rebuild it where the daemon runs it.");
 
 /// <summary>
 /// Rebuilds a projection from the job streams (docs/adr/0016-figures-rebuild-and-audit.md).
@@ -29,6 +29,8 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IServiceProvider s
     public const string All = "all";
 
     private static readonly TimeSpan DaemonRebuildTimeout = TimeSpan.FromMinutes(30);
+
+    private static readonly TimeSpan LeadershipWait = TimeSpan.FromSeconds(10);
 
     public static IReadOnlyList<string> Names { get; } =
     [
@@ -83,10 +85,25 @@ public sealed class ProjectionRebuilder(IDocumentStore store, IServiceProvider s
     {
         var coordinator = services.GetService<IProjectionCoordinator>() ?? throw new AsyncDaemonNotRunningException(projection);
         var daemon = coordinator.DaemonForMainDatabase();
+        var shard = new ShardName(projection).Identity;
+
+        // Under HotCold a shard runs only where its lock is held. Rebuilt (and restarted below)
+        // anywhere else, it would be projected twice. A process that has just started takes its
+        // locks within one leadership round.
+        var deadline = DateTime.UtcNow + LeadershipWait;
+        while (daemon.StatusFor(shard) != AgentStatus.Running)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new AsyncDaemonNotRunningException(projection);
+            }
+
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+        }
+
         await daemon.RebuildProjectionAsync(projection, DaemonRebuildTimeout, cancellationToken).ConfigureAwait(false);
 
         // The daemon leaves a rebuilt shard stopped; it has to go on following new events.
-        var shard = new ShardName(projection).Identity;
         if (daemon.StatusFor(shard) != AgentStatus.Running)
         {
             await daemon.StartAgentAsync(shard, cancellationToken).ConfigureAwait(false);

@@ -8,16 +8,18 @@ using Microsoft.Extensions.Hosting;
 
 namespace EventPlatform.IntegrationTests.Projections;
 
-/// <summary>The event store module with its Solo daemon, on a database of its own.</summary>
+/// <summary>The event store module with its daemon (unless told otherwise), on a database of its own.</summary>
 internal sealed class ProjectionsHost : IAsyncDisposable
 {
     private readonly IHost host;
     private readonly string connectionString;
+    private readonly bool ownsDatabase;
 
-    private ProjectionsHost(IHost host, string connectionString)
+    private ProjectionsHost(IHost host, string connectionString, bool ownsDatabase)
     {
         this.host = host;
         this.connectionString = connectionString;
+        this.ownsDatabase = ownsDatabase;
     }
 
     public IDocumentStore Store => host.Services.GetRequiredService<IDocumentStore>();
@@ -27,16 +29,21 @@ internal sealed class ProjectionsHost : IAsyncDisposable
     public T Get<T>()
         where T : notnull => host.Services.GetRequiredService<T>();
 
-    public static async Task<ProjectionsHost> StartAsync(string purpose)
+    public static async Task<ProjectionsHost> StartAsync(string purpose, bool runAsyncDaemon = true) =>
+        await StartAsync(await TestPostgres.CreateDatabaseAsync(purpose), runAsyncDaemon, ownsDatabase: true);
+
+    /// <summary>A host with a daemon on the database of another, which drops it.</summary>
+    public static Task<ProjectionsHost> StartOnAsync(string connectionString) => StartAsync(connectionString, runAsyncDaemon: true, ownsDatabase: false);
+
+    private static async Task<ProjectionsHost> StartAsync(string connectionString, bool runAsyncDaemon, bool ownsDatabase)
     {
-        var connectionString = await TestPostgres.CreateDatabaseAsync(purpose);
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration["ConnectionStrings:Postgres"] = connectionString;
-        builder.Configuration["EventStore:RunAsyncDaemon"] = "true";
+        builder.Configuration["EventStore:RunAsyncDaemon"] = runAsyncDaemon ? "true" : "false";
         builder.Services.AddProjections(builder.Configuration);
         var host = builder.Build();
         await host.StartAsync();
-        return new ProjectionsHost(host, connectionString);
+        return new ProjectionsHost(host, connectionString, ownsDatabase);
     }
 
     public static JobSpec Spec(JobPriority priority = JobPriority.Normal) => new(["true"], 60, priority, new Dictionary<string, string>());
@@ -75,6 +82,9 @@ internal sealed class ProjectionsHost : IAsyncDisposable
     {
         await host.StopAsync();
         host.Dispose();
-        await TestPostgres.DropDatabaseAsync(connectionString);
+        if (ownsDatabase)
+        {
+            await TestPostgres.DropDatabaseAsync(connectionString);
+        }
     }
 }
