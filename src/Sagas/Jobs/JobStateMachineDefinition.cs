@@ -1,5 +1,6 @@
 using EventPlatform.Contracts.Jobs;
 using EventPlatform.Contracts.Tasks;
+using EventPlatform.Sagas.Scheduling;
 using MassTransit;
 
 namespace EventPlatform.Sagas.Jobs;
@@ -9,7 +10,7 @@ namespace EventPlatform.Sagas.Jobs;
 /// task that starts and stops within milliseconds still tells its story in order. Optimistic
 /// concurrency stays the guarantee across processes: retry answers a lost race by replaying the
 /// message on fresh state. The outbox holds everything a transition publishes or schedules until
-/// its commit succeeded.
+/// its commit succeeded. A dispatched timer is acknowledged once handled (<see cref="AcknowledgeTimerFilter{T}"/>).
 /// </summary>
 public sealed class JobStateMachineDefinition : SagaDefinition<JobState>
 {
@@ -20,6 +21,8 @@ public sealed class JobStateMachineDefinition : SagaDefinition<JobState>
         ISagaConfigurator<JobState> sagaConfigurator,
         IRegistrationContext context)
     {
+        // Outermost: a timer is acknowledged once its delivery is handled or dead-lettered, after every retry.
+        endpointConfigurator.UseConsumeFilter(typeof(AcknowledgeTimerFilter<>), context);
         endpointConfigurator.UseMessageRetry(retry => retry.Exponential(
             retryLimit: 8, minInterval: TimeSpan.FromMilliseconds(5), maxInterval: TimeSpan.FromSeconds(1), intervalDelta: TimeSpan.FromMilliseconds(20)));
         endpointConfigurator.UseInMemoryOutbox(context);

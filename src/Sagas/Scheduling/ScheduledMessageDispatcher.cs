@@ -9,9 +9,11 @@ namespace EventPlatform.Sagas.Scheduling;
 
 /// <summary>
 /// Publishes scheduled messages when they fall due. Each batch is claimed with FOR UPDATE SKIP
-/// LOCKED, published, and deleted in one transaction: several dispatchers (in several processes)
-/// share the work without taking the same row, and a crash before the commit leaves the rows for
-/// the next poll. Delivery is therefore at least once; receivers recognise repeats by token.
+/// LOCKED, published, and re-armed for <see cref="SchedulerOptions.RedeliveryDelay"/> in one
+/// transaction: several dispatchers (in several processes) share the work without taking the same row,
+/// and a crash before the commit leaves the rows for the next poll. A row goes only when its consumer
+/// acknowledged the delivery (<see cref="AcknowledgeTimerFilter{T}"/>): a message the bus lost with a
+/// crashed process is published again. Delivery is at least once; receivers recognise repeats by token.
 /// </summary>
 internal sealed partial class ScheduledMessageDispatcher(
     IDocumentStore store,
@@ -55,6 +57,7 @@ internal sealed partial class ScheduledMessageDispatcher(
             return 0;
         }
 
+        var published = new List<Guid>(due.Count);
         foreach (var (token, typeName, body, correlationId) in due)
         {
             try
@@ -63,8 +66,13 @@ internal sealed partial class ScheduledMessageDispatcher(
                 await bus.Publish(
                     message,
                     type,
-                    context => context.ConversationId = JobState.ConversationOf(correlationId) ?? context.ConversationId,
+                    context =>
+                    {
+                        context.ConversationId = JobState.ConversationOf(correlationId) ?? context.ConversationId;
+                        context.Headers.Set(ScheduledMessageTable.TokenHeader, token.ToString("N"));
+                    },
                     cancellationToken).ConfigureAwait(false);
+                published.Add(token);
             }
             catch (Exception ex) when (ex is InvalidOperationException or System.Text.Json.JsonException)
             {
@@ -73,9 +81,16 @@ internal sealed partial class ScheduledMessageDispatcher(
             }
         }
 
+        await using (var rearm = new NpgsqlCommand($"update {table} set due_at = now() + @redelivery where token_id = any(@tokens)", connection, transaction))
+        {
+            rearm.Parameters.AddWithValue("redelivery", settings.RedeliveryDelay);
+            rearm.Parameters.AddWithValue("tokens", published.ToArray());
+            await rearm.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         await using (var delete = new NpgsqlCommand($"delete from {table} where token_id = any(@tokens)", connection, transaction))
         {
-            delete.Parameters.AddWithValue("tokens", due.Select(d => d.Token).ToArray());
+            delete.Parameters.AddWithValue("tokens", due.Select(d => d.Token).Except(published).ToArray());
             await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 

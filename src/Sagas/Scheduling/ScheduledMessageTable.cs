@@ -13,6 +13,9 @@ public static class ScheduledMessageTable
 {
     public const string Name = "ep_scheduled_messages";
 
+    /// <summary>The header a dispatched message carries its row's token in, for its consumer to acknowledge it.</summary>
+    public const string TokenHeader = "EP-Timer-Token";
+
     public static StoreOptions AddScheduledMessages(this StoreOptions options)
     {
         var table = new Table(new PostgresqlObjectName(options.DatabaseSchemaName, Name, SchemaUtils.IdentifierUsage.General));

@@ -1,4 +1,6 @@
 using EventPlatform.Contracts.Jobs;
+using EventPlatform.EcsBridge;
+using EventPlatform.LocalTasks;
 using EventPlatform.Projections;
 using EventPlatform.Sagas;
 using EventPlatform.Sagas.Jobs;
@@ -40,13 +42,16 @@ internal sealed class SagaOnPostgres : IAsyncDisposable
     /// <summary>
     /// Starts a saga host; <paramref name="settings"/> overrides configuration (JobLifecycle:StartTimeout ...),
     /// <paramref name="sharedConnectionString"/> joins another host's database, and
-    /// <paramref name="fakeLauncher"/> answers LaunchTask and StopTask as tasks would (<see cref="FakeLauncher"/>).
+    /// <paramref name="fakeLauncher"/> answers LaunchTask and StopTask as tasks would (<see cref="FakeLauncher"/>);
+    /// <paramref name="faults"/> instead runs the real task bridge with the instant launcher and the reconciler,
+    /// and lets the test drop, repeat or delay the messages they publish.
     /// </summary>
     public static async Task<SagaOnPostgres> StartAsync(
         string purpose,
         IReadOnlyDictionary<string, string?>? settings = null,
         string? sharedConnectionString = null,
-        bool fakeLauncher = false)
+        bool fakeLauncher = false,
+        MessageFaults? faults = null)
     {
         var connectionString = sharedConnectionString ?? await TestPostgres.CreateDatabaseAsync(purpose);
         var values = new Dictionary<string, string?>
@@ -76,11 +81,25 @@ internal sealed class SagaOnPostgres : IAsyncDisposable
                 {
                     bus.AddConsumer<FakeLauncher>();
                 }
+
+                if (faults is not null)
+                {
+                    bus.AddEcsBridge(configuration, onEcs: false);
+                    bus.AddLocalTasks(configuration, LocalLauncher.Instant);
+                    bus.AddSingleton(faults);
+                    bus.UsingInMemory((context, cfg) =>
+                    {
+                        cfg.UseConsumeFilter(typeof(FaultyConsumeFilter<>), context);
+                        cfg.ConfigureEndpoints(context);
+                    });
+                }
             });
         var provider = services.BuildServiceProvider(validateScopes: true);
         await provider.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         await provider.GetRequiredService<ITestHarness>().Start();
-        foreach (var service in provider.GetServices<IHostedService>().Where(s => s.GetType().Name is "ScheduledMessageDispatcher" or "AdmissionController"))
+        faults?.Bus = provider.GetRequiredService<IBus>();
+        foreach (var service in provider.GetServices<IHostedService>().Where(s =>
+            s.GetType().Name is "ScheduledMessageDispatcher" or "AdmissionController" || (faults is not null && s.GetType().Name == "TaskReconciler")))
         {
             await service.StartAsync(CancellationToken.None);
         }

@@ -54,10 +54,15 @@ public sealed class When_deadlines_fire_from_PostgreSQL
     public async Task Should_recover_a_launch_lost_after_the_commit_through_the_start_deadline()
     {
         await using var platform = await SagaOnPostgres.StartAsync(
-            "deadline_start", new Dictionary<string, string?> { ["JobLifecycle:StartTimeout"] = "00:00:01" });
+            "deadline_start",
+            new Dictionary<string, string?> { ["JobLifecycle:StartTimeout"] = "00:00:01", ["JobLifecycle:ReconcileTimeout"] = "00:00:01" });
         var job = await platform.SubmitAsync(Guid.CreateVersion7());
 
-        // Nobody answers attempt 1's LaunchTask: as if it was lost between the commit and the send.
+        // Nobody answers attempt 1's LaunchTask, as if it was lost between the commit and the send, nor
+        // the question the saga asks the launcher at the start deadline: the second deadline gives it up.
+        Assert.That(
+            await platform.Harness.Published.Any<ReconcileTask>(x => x.Context.Message == new ReconcileTask(job.JobId, 1, null) { RelaunchIfUnknown = true }),
+            Is.True);
         Assert.That(await platform.Harness.Published.Any<StopTask>(x => x.Context.Message.JobId == job.JobId && x.Context.Message.Attempt == 1), Is.True);
         Assert.That(await platform.Harness.Published.Any<LaunchTask>(x => x.Context.Message.JobId == job.JobId && x.Context.Message.Attempt == 2), Is.True);
         await platform.Harness.Bus.Publish(new TaskStarted(job.JobId, 2, "task-2", DateTimeOffset.UtcNow));
@@ -73,7 +78,8 @@ public sealed class When_deadlines_fire_from_PostgreSQL
     public async Task Should_fail_a_job_whose_every_attempt_fails_to_start_with_the_last_reason()
     {
         await using var platform = await SagaOnPostgres.StartAsync(
-            "deadline_exhaust", new Dictionary<string, string?> { ["JobLifecycle:StartTimeout"] = "00:00:00.500" });
+            "deadline_exhaust",
+            new Dictionary<string, string?> { ["JobLifecycle:StartTimeout"] = "00:00:00.500", ["JobLifecycle:ReconcileTimeout"] = "00:00:00.500" });
         var job = await platform.SubmitAsync(Guid.CreateVersion7(), maxAttempts: 2);
 
         var failed = await platform.SagaStateAsync(job.JobId, "Failed");
