@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using EventPlatform.Testing;
 using Npgsql;
 
 namespace EventPlatform.EndToEndTests;
@@ -137,12 +136,55 @@ public sealed class When_faults_strike_a_flow_of_jobs
         });
         await Task.WhenAll([.. submitting, faulting]);
 
-        var ends = await Eventually.MatchAsync(
-            () => EndsAsync(platform.ConnectionString),
-            found => accepted.Keys.All(found.Terminal.ContainsKey),
-            TimeSpan.FromMinutes(3),
-            $"every one of {accepted.Count} accepted jobs to end");
+        var ends = await EveryJobEndedAsync(platform, accepted);
         await AssertEachJobEndedOnceAsync(platform, accepted, ends);
+    }
+
+    /// <summary>Waits for every accepted job to end; if some never do, fails naming them with their streams.</summary>
+    private static async Task<Ends> EveryJobEndedAsync(RunningPlatform platform, Dictionary<Guid, Kind> accepted)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+        while (true)
+        {
+            var ends = await EndsAsync(platform.ConnectionString);
+            var open = accepted.Keys.Where(id => !ends.Terminal.ContainsKey(id)).ToList();
+            if (open.Count == 0)
+            {
+                return ends;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                var stories = new List<string>();
+                foreach (var jobId in open.Take(5))
+                {
+                    stories.Add($"{jobId} ({accepted[jobId]}): {await StoryAsync(platform.ConnectionString, jobId)}");
+                }
+
+                Assert.Fail($"{open.Count} of {accepted.Count} accepted jobs never ended; the first:\n{string.Join('\n', stories)}");
+            }
+
+            await Task.Delay(500);
+        }
+    }
+
+    private static async Task<string> StoryAsync(string connectionString, Guid jobId)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            $"select string_agg(type || coalesce(' ' || (data->>'Attempt'), ''), ', ' order by version) from {Schema}.mt_events where stream_id = @id"
+            + $" union all select (data->>'CurrentState') || ' attempt ' || (data->>'Attempt') || ' asked ' || (data->>'AskedLauncher') from {Schema}.mt_doc_jobstate where id = @id",
+            connection);
+        command.Parameters.AddWithValue("id", jobId);
+        await using var reader = await command.ExecuteReaderAsync();
+        var parts = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            parts.Add(reader.IsDBNull(0) ? "-" : reader.GetString(0));
+        }
+
+        return string.Join(" | saga: ", parts);
     }
 
     private static async Task AssertEachJobEndedOnceAsync(RunningPlatform platform, Dictionary<Guid, Kind> accepted, Ends ends)
