@@ -11,8 +11,13 @@ ep_provision_emulator
 ep_provision_rabbitmq
 ep_build
 
-# The CloudFormation templates are checked offline before anything runs.
+# The CloudFormation templates and the GitHub workflows are checked offline before anything runs.
 "$EP_ROOT/scripts/validate-templates.sh"
+"$EP_ROOT/scripts/lint-workflows.sh"
+
+# The images, built from this tree (kept while their sources are unchanged), for tests/ContainerTests.
+EP_TEST_IMAGE_TAG="$("$EP_ROOT/scripts/build-images.sh")"
+export EP_TEST_IMAGE_TAG
 
 # Tests get a throwaway cluster of their own; durability settings are off because nothing here
 # must survive a crash of the machine, and they make schema creation several times faster.
