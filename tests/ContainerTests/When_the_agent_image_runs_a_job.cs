@@ -11,21 +11,17 @@ namespace EventPlatform.ContainerTests;
 public class When_the_agent_image_runs_a_job
 {
     private const string CommandUid = "10001";
-    private const string JobId = "0196f0a2-7c3e-7b1d-9a4e-5f6a7b8c9d0e";
-    private const string Prefix = $"jobs/{JobId}/attempt-1/";
 
-    private DirectoryInfo artifacts = null!;
+    /// <summary>The artifact root every job of this fixture stores under, each job in its own folder.</summary>
+    private readonly DirectoryInfo artifacts = Directory.CreateTempSubdirectory("ep-container-artifacts-");
 
-    [SetUp]
-    public void MakeTheArtifactRoot() => artifacts = Directory.CreateTempSubdirectory("ep-container-artifacts-");
-
-    [TearDown]
+    [OneTimeTearDown]
     public void RemoveTheArtifactRoot() => artifacts.Delete(recursive: true);
 
     [Test]
     public async Task Should_run_the_command_as_the_unprivileged_uid_with_the_usual_tools_and_store_what_it_wrote()
     {
-        var (exitCode, lines) = await RunJobAsync("sh", "-c", """
+        var (exitCode, lines, stored) = await RunJobAsync("sh", "-c", """
             id -u
             for tool in setpriv setsid sh bash awk gawk sed grep find xargs tar gzip ps kill; do
               command -v "$tool" >/dev/null || echo "missing $tool"
@@ -38,7 +34,6 @@ public class When_the_agent_image_runs_a_job
         Assert.That(exitCode, Is.Zero, string.Join('\n', lines.Select(l => l.Message)));
         Assert.That(lines.Where(l => l.Stream == AgentLogRecord.StandardOutput).Select(l => l.Message), Is.EqualTo(new[] { CommandUid, "CA store present" }));
 
-        var stored = Path.Combine(artifacts.FullName, Prefix);
         Assert.That(
             Directory.EnumerateFiles(stored).Select(Path.GetFileName),
             Is.EquivalentTo(new[] { "answer.txt", "answer.tar.gz", "result.json", "logs.txt", "session-replay.json" }));
@@ -51,27 +46,33 @@ public class When_the_agent_image_runs_a_job
     [Test]
     public async Task Should_exit_with_the_commands_exit_code_for_ecs_to_read()
     {
-        var (exitCode, lines) = await RunJobAsync("sh", "-c", "echo failing; exit 3");
+        var (exitCode, lines, _) = await RunJobAsync("sh", "-c", "echo failing; exit 3");
 
         Assert.That(exitCode, Is.EqualTo(3));
         Assert.That(lines.Where(l => l.Stream == AgentLogRecord.StandardOutput).Select(l => l.Message), Is.EqualTo(new[] { "failing" }));
     }
 
-    private async Task<(int ExitCode, IReadOnlyList<AgentLogRecord> Lines)> RunJobAsync(params string[] command)
+    /// <returns>The agent's exit code, its log, and the folder it stored the attempt's artifacts in.</returns>
+    private async Task<(int ExitCode, IReadOnlyList<AgentLogRecord> Lines, string Stored)> RunJobAsync(params string[] command)
     {
+        var jobId = Guid.CreateVersion7().ToString("D");
+        var prefix = $"jobs/{jobId}/attempt-1/";
         var (exitCode, output, error) = await Podman.RunAsync(
         [
             "run", "--rm", "--network", "none",
             "--volume", $"{artifacts.FullName}:/artifacts",
             "--env", $"{TaskVariables.CommandUid}={CommandUid}",
-            "--env", $"{TaskVariables.JobId}={JobId}",
+            "--env", $"{TaskVariables.JobId}={jobId}",
             "--env", $"{TaskVariables.Attempt}=1",
             "--env", $"{TaskVariables.ArtifactsRoot}=/artifacts",
-            "--env", $"{TaskVariables.ArtifactsPrefix}={Prefix}",
+            "--env", $"{TaskVariables.ArtifactsPrefix}={prefix}",
             Podman.Image("agent"),
             .. command,
         ]);
         Assert.That(error, Is.Empty, "the agent writes its log to stdout only");
-        return (exitCode, [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonSerializer.Deserialize<AgentLogRecord>(line)!)]);
+        return (
+            exitCode,
+            [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonSerializer.Deserialize<AgentLogRecord>(line)!)],
+            Path.Combine(artifacts.FullName, prefix));
     }
 }
