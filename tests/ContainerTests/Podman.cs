@@ -18,10 +18,12 @@ internal static class Podman
 
     public static readonly string RepositoryRoot = FindRepositoryRoot();
 
-    public static string Image(string name) =>
-        $"localhost/eventplatform/{name}:" + (Environment.GetEnvironmentVariable(TagVariable) is { Length: > 0 } tag
+    public static string Tag =>
+        Environment.GetEnvironmentVariable(TagVariable) is { Length: > 0 } tag
             ? tag
-            : throw new InvalidOperationException($"{TagVariable} is not set. Run the tests through ./test.sh, which builds the images."));
+            : throw new InvalidOperationException($"{TagVariable} is not set. Run the tests through ./test.sh, which builds the images.");
+
+    public static string Image(string name) => $"localhost/eventplatform/{name}:{Tag}";
 
     /// <summary>A network of the container's own, like awsvpc, that still reaches the machine's loopback servers.</summary>
     public static IReadOnlyList<string> OwnNetwork => ["--network", "slirp4netns:allow_host_loopback=true"];
