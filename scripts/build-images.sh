@@ -56,8 +56,8 @@ debian_mirror() {
   # Only a Debian machine's apt mirror serves Debian (a GitHub runner's serves Ubuntu).
   if grep -qs '^ID=debian' /etc/os-release; then
     local uri
-    uri="$(grep -hsE '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}' | grep -v -- '-security' | head -n 1)"
-    [ -n "$uri" ] || uri="$(grep -hsE '^deb ' /etc/apt/sources.list | awk '{print $2}' | head -n 1)"
+    uri="$(grep -hsE '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}' | grep -v -- '-security' | awk 'NR == 1')"
+    [ -n "$uri" ] || uri="$(grep -hsE '^deb ' /etc/apt/sources.list | awk 'NR == 1 {print $2}')"
     if [ -n "$uri" ]; then printf '%s\n' "$uri"; return; fi
   fi
   printf '%s\n' http://deb.debian.org/debian
@@ -103,9 +103,10 @@ build_image() {
     ep_log "$image is up to date."
     return 0
   fi
-  # Another commit with the same sources (a change to docs only) built it already.
+  # Another commit with the same sources (a change to docs only) built it already. awk, not head:
+  # head leaves the pipe early, and under pipefail podman's SIGPIPE would end the script.
   previous="$(podman images --noheading --filter "reference=localhost/eventplatform/$name" \
-    --filter "label=eventplatform.inputs=$inputs" --format '{{.ID}}' | head -n 1)"
+    --filter "label=eventplatform.inputs=$inputs" --format '{{.ID}}' | awk 'NR == 1')"
   if [ -n "$previous" ]; then
     podman tag "$previous" "$image"
     ep_log "$image: the image of the same sources, tagged."
