@@ -11,8 +11,15 @@ ep_provision_emulator
 ep_provision_rabbitmq
 ep_build
 
-# The CloudFormation templates are checked offline before anything runs.
+# The CloudFormation templates and the GitHub workflows are checked offline before anything runs.
 "$EP_ROOT/scripts/validate-templates.sh"
+"$EP_ROOT/scripts/lint-workflows.sh"
+
+# The images, built from this tree (kept while their sources are unchanged), for tests/ContainerTests,
+# which also push them to Debian's registry on loopback.
+EP_TEST_IMAGE_TAG="$("$EP_ROOT/scripts/build-images.sh")"
+command -v docker-registry >/dev/null || ep_apt_install docker-registry
+export EP_TEST_IMAGE_TAG
 
 # Tests get a throwaway cluster of their own; durability settings are off because nothing here
 # must survive a crash of the machine, and they make schema creation several times faster.

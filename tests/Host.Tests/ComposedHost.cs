@@ -67,8 +67,28 @@ internal sealed class ComposedHost(WebApplication app) : IAsyncDisposable
         return new ComposedHost(app);
     }
 
+    private bool started;
+
     /// <summary>Runs every options validation the host runs at start (ValidateOnStart), without starting it.</summary>
     public void ValidateOptions() => app.Services.GetService<IStartupValidator>()?.Validate();
 
-    public ValueTask DisposeAsync() => app.DisposeAsync();
+    /// <summary>Starts the host on a free loopback port (whatever port its settings name) and gives its address.</summary>
+    public async Task<Uri> StartAsync()
+    {
+        app.Urls.Clear();
+        app.Urls.Add("http://127.0.0.1:0");
+        await app.StartAsync();
+        started = true;
+        return new Uri(app.Urls.Single());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (started)
+        {
+            await app.StopAsync();
+        }
+
+        await app.DisposeAsync();
+    }
 }

@@ -1,5 +1,12 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using EventPlatform.Testing;
 using JasperFx.Events.Daemon;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EventPlatform.Host.Tests;
 
@@ -59,6 +66,76 @@ public partial class When_the_stack_configures_a_service
         Assert.That(host.Daemon, Is.EqualTo(DaemonMode.HotCold));
     }
 
+    /// <summary>
+    /// The api task as ECS starts it: its environment, and the API keys secret the stack generated,
+    /// injected whole. Only where the servers are and their credentials differ: the test's PostgreSQL
+    /// database and RabbitMQ node (user guest) stand in for RDS and Amazon MQ.
+    /// </summary>
+    [Test]
+    public async Task Should_accept_the_key_the_stack_made_and_refuse_any_other_in_the_api_service()
+    {
+        var (secret, key) = ApiKeysSecretAsTheStackMakes();
+        var environment = EnvironmentOf("api");
+        Assert.That(environment, Does.ContainKey("Auth:ApiKeysJson"), "the api task is given the secret");
+        environment["Auth:ApiKeysJson"] = secret;
+        environment["Bus:RabbitMq:Host"] = Environment.GetEnvironmentVariable("EP_TEST_RABBITMQ")
+            ?? throw new InvalidOperationException("EP_TEST_RABBITMQ is not set. Run the tests through ./test.sh, which starts a private RabbitMQ node.");
+        environment["Bus:RabbitMq:Username"] = "guest";
+        environment["Bus:RabbitMq:Password"] = "guest";
+        var database = await TestPostgres.CreateDatabaseAsync("stack_api");
+        environment["ConnectionStrings:Postgres"] = database;
+        try
+        {
+            await using var host = Compose(environment);
+            // What the migration task does before the services start (they only verify the schema).
+            await host.Services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+            var address = await host.StartAsync();
+
+            using var http = new HttpClient { BaseAddress = address };
+            var accepted = await SubmitAsync(http, key);
+            Assert.That(accepted.Status, Is.EqualTo(HttpStatusCode.Accepted), accepted.Body);
+            Assert.That((await SubmitAsync(http, key[..^1] + (key[^1] == 'a' ? 'b' : 'a'))).Status, Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That((await SubmitAsync(http, ApiKeyHash(key))).Status, Is.EqualTo(HttpStatusCode.Unauthorized), "the hash is not a key");
+        }
+        finally
+        {
+            await TestPostgres.DropDatabaseAsync(database);
+        }
+    }
+
+    private static async Task<(HttpStatusCode Status, string Body)> SubmitAsync(HttpClient http, string apiKey)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/jobs")
+        {
+            Content = JsonContent.Create(new { command = new[] { "sh", "-c", "echo hi" }, timeoutSeconds = 60 }),
+        };
+        request.Headers.Add("X-Api-Key", apiKey);
+        using var response = await http.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private static string ApiKeyHash(string key) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
+
+    /// <summary>
+    /// The ApiKeysSecret resource's GenerateSecretString, done as Secrets Manager does it: the template
+    /// with a random string of PasswordLength letters and digits (ExcludePunctuation) under GenerateStringKey.
+    /// </summary>
+    private static (string Secret, string Key) ApiKeysSecretAsTheStackMakes()
+    {
+        var start = Template.Value.IndexOf("  ApiKeysSecret:\n", StringComparison.Ordinal);
+        Assert.That(start, Is.GreaterThan(0), "ApiKeysSecret in platform.yaml");
+        var resource = Template.Value[start..Template.Value.IndexOf("\n\n", start, StringComparison.Ordinal)];
+        var generate = GenerateSecretString().Match(resource);
+        Assert.That(generate.Success, Is.True, resource);
+        Assert.That(resource, Does.Contain("ExcludePunctuation: true"));
+
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        var key = RandomNumberGenerator.GetString(alphabet, int.Parse(generate.Groups["length"].Value, System.Globalization.CultureInfo.InvariantCulture));
+        var secret = JsonNode.Parse(generate.Groups["template"].Value)!.AsObject();
+        secret[generate.Groups["key"].Value] = key;
+        return (secret.ToJsonString(), key);
+    }
+
     /// <remarks>AWS_REGION is read by the AWS SDK from the process environment, not from configuration.</remarks>
     private static ComposedHost Compose(Dictionary<string, string?> environment)
     {
@@ -97,6 +174,7 @@ public partial class When_the_stack_configures_a_service
 
     private static string ExampleOf(string expression) => expression switch
     {
+        _ when expression.Contains("ApiKeysSecret", StringComparison.Ordinal) => """{"User":"admin","Admin":true,"Key":"example-key"}""",
         _ when expression.Contains("AmqpEndpoints", StringComparison.Ordinal) => "amqps://b-0a1b2c3d.mq.eu-west-1.amazonaws.com:5671",
         _ when expression.Contains("TaskEventsQueue", StringComparison.Ordinal) => "https://sqs.eu-west-1.amazonaws.com/123456789012/ep-task-events",
         _ when expression.Contains("Cluster", StringComparison.Ordinal) => "arn:aws:ecs:eu-west-1:123456789012:cluster/ep",
@@ -108,6 +186,9 @@ public partial class When_the_stack_configures_a_service
     // string is left out: the host is given a database that is never reached).
     [GeneratedRegex(@"- \{ Name: (?<name>\w+), Value(From)?: (?<value>.+) \}")]
     private static partial Regex Variable();
+
+    [GeneratedRegex(@"SecretStringTemplate: '(?<template>[^']+)'\s+GenerateStringKey: (?<key>\w+)\s+PasswordLength: (?<length>\d+)")]
+    private static partial Regex GenerateSecretString();
 
     private static string RepositoryRoot()
     {

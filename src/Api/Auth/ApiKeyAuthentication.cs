@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
@@ -14,16 +13,12 @@ internal sealed class ApiKeyAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IOptions<ApiKeyOptions> keys) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    ApiKeyRing keys) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string Header = "X-Api-Key";
     public const string AdminRole = "admin";
     public const string AdminPolicy = "admin";
-
-    private readonly FrozenDictionary<string, ApiKey> byKey = keys.Value.ApiKeys
-        .Where(k => k.Key.Length > 0 && k.User.Length > 0)
-        .ToFrozenDictionary(k => k.Key, StringComparer.Ordinal);
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -32,7 +27,7 @@ internal sealed class ApiKeyAuthentication(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        if (!byKey.TryGetValue(presented[0]!, out var key))
+        if (keys.Find(presented[0]!) is not { } key)
         {
             return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
         }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
 
 namespace EventPlatform.Api.Auth;
 
@@ -7,7 +8,11 @@ internal static class AuthModule
 {
     public static void AddApiKeyAuth(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ApiKeyOptions>().Bind(configuration.GetSection(ApiKeyOptions.Section));
+        // A key entry that cannot work (no user, no key, a malformed hash or secret) stops the host at
+        // start, rather than leaving that caller with 401s and nothing in the log to say why.
+        services.AddOptions<ApiKeyOptions>().Bind(configuration.GetSection(ApiKeyOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ApiKeyOptions>, KeysThatWork>();
+        services.AddSingleton(provider => ApiKeyRing.From(provider.GetRequiredService<IOptions<ApiKeyOptions>>().Value).Ring!);
         services.AddAuthentication(ApiKeyAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, configureOptions: null);
 
@@ -15,5 +20,11 @@ internal static class AuthModule
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthentication.SchemeName).RequireAuthenticatedUser().Build())
             .AddPolicy(ApiKeyAuthentication.AdminPolicy, policy => policy.RequireRole(ApiKeyAuthentication.AdminRole));
+    }
+
+    private sealed class KeysThatWork : IValidateOptions<ApiKeyOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, ApiKeyOptions options) =>
+            ApiKeyRing.From(options).Problems is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
     }
 }
