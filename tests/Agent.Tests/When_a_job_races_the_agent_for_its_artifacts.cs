@@ -1,5 +1,3 @@
-using EventPlatform.Contracts.Agent;
-using System.Globalization;
 using System.Runtime.Versioning;
 using System.Text.Json;
 
@@ -15,20 +13,9 @@ namespace EventPlatform.Agent.Tests;
 [SupportedOSPlatform("linux")]
 public class When_a_job_races_the_agent_for_its_artifacts
 {
-    public enum Confinement
-    {
-        /// <summary>The local launcher's sandbox, with the task's memory and pids cgroups.</summary>
-        Sandbox,
-
-        /// <summary>ECS with EP_COMMAND_UID: the command as another uid, no namespaces, no cgroups.</summary>
-        CommandUid,
-    }
-
     /// <summary>Above the launcher's range and apart from the other tests' uids.</summary>
     private const int Uid = 299_997;
 
-    private const string JobId = "0196f0a2-7c3e-7b1d-9a4e-5f6a7b8c9d0e";
-    private const string Prefix = $"jobs/{JobId}/attempt-1/";
     private const int Rounds = 4;
     private const int FirstFile = 1000;
     private const int Files = 600;
@@ -77,13 +64,12 @@ public class When_a_job_races_the_agent_for_its_artifacts
     private DirectoryInfo secret = null!;
     private string token = null!;
 
-    private string Stored => Path.Combine(root.FullName, Prefix);
+    private string Stored => ConfinedAgent.Stored(root);
 
     [SetUp]
     public void RequireRootAndASecret()
     {
-        Assume.That(Environment.IsPrivilegedProcess, Is.True, "running a command as another uid needs root");
-        root = Directory.CreateTempSubdirectory("ep-agent-store-");
+        root = ConfinedAgent.CreateStore();
 
         // A folder only root may enter (CreateTempSubdirectory makes it 0700), with a file only root may read.
         secret = Directory.CreateTempSubdirectory("ep-secret-");
@@ -111,13 +97,13 @@ public class When_a_job_races_the_agent_for_its_artifacts
     {
         for (var round = 1; round <= Rounds; round++)
         {
-            var (exitCode, lines, left) = await RunRoundAsync(confinement, "files");
+            var (exitCode, lines, left) = await ConfinedAgent.RunAsync(confinement, Uid, root.FullName, "sh", "-c", Job, "job", secret.FullName, "files", Helper);
 
             var result = await AssertNoSecretAndNothingLeftAsync(exitCode, lines, left, round);
             Assert.That(await File.ReadAllTextAsync(Path.Combine(Stored, "a-kept.txt")), Is.EqualTo("kept\n"), $"round {round}");
             var error = result.GetProperty("error").GetString() ?? string.Empty;
             Assert.That(error, Does.Contain("'link-secret.txt' was not stored: it is a symbolic link."), $"round {round}");
-            Assert.That(error, Does.Contain("'sub/link-folder' was not stored: it is a symbolic link.").Or.Contain("'sub' was not stored: it is a symbolic link."), $"round {round}");
+            Assert.That(error, Does.Match(@"'sub(-was)?/link-folder' was not stored: it is a symbolic link\.|'sub' was not stored: it is a symbolic link\."), $"round {round}: wherever the helper got to");
             for (var file = FirstFile; file < FirstFile + Files; file++)
             {
                 var name = $"f{file}.txt";
@@ -137,14 +123,15 @@ public class When_a_job_races_the_agent_for_its_artifacts
     {
         for (var round = 1; round <= Rounds; round++)
         {
-            var (exitCode, lines, left) = await RunRoundAsync(confinement, "folder");
+            var (exitCode, lines, left) = await ConfinedAgent.RunAsync(confinement, Uid, root.FullName, "sh", "-c", Job, "job", secret.FullName, "folder", Helper);
 
             var result = await AssertNoSecretAndNothingLeftAsync(exitCode, lines, left, round);
             var error = result.GetProperty("error").GetString() ?? string.Empty;
+            var storedNames = Directory.EnumerateFiles(Stored).Select(Path.GetFileName).ToList();
             Assert.That(
-                File.Exists(Path.Combine(Stored, "a-kept.txt")) || error.Contains("$EP_ARTIFACTS_DIR was replaced by a link", StringComparison.Ordinal),
+                storedNames.Contains("a-kept.txt") || (!storedNames.Any(name => name!.StartsWith('f')) && (error.Length == 0 || error.Contains("$EP_ARTIFACTS_DIR was replaced by a link", StringComparison.Ordinal))),
                 Is.True,
-                $"round {round}: the job's files are stored unless the helper swapped the folder before it was killed: {error}");
+                $"round {round}: the job's files are stored unless the helper moved the folder away before it was killed: {error}");
         }
     }
 
@@ -160,57 +147,4 @@ public class When_a_job_races_the_agent_for_its_artifacts
         Assert.That(left, Is.Empty, $"round {round}: the helper was ended, and the task's cgroups emptied, by the agent before it exited");
         return JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(Stored, "result.json"))).RootElement;
     }
-
-    /// <summary>One attempt in a clean store: its exit code, its log, and the pids of its uid and cgroups once the agent had exited.</summary>
-    private async Task<(int ExitCode, IReadOnlyList<AgentLine> Lines, IReadOnlyList<string> Left)> RunRoundAsync(Confinement confinement, string swap)
-    {
-        UidProcesses.KillAll(Uid);
-        if (Directory.Exists(Stored))
-        {
-            Directory.Delete(Stored, recursive: true);
-        }
-
-        var work = Directory.CreateTempSubdirectory("ep-agent-race-");
-        using var cgroups = confinement == Confinement.Sandbox ? TestCgroups.Create($"ep-agent-race-{Text(Uid)}") : null;
-        try
-        {
-            var startInfo = BuiltAgent.StartInfo(["sh", "-c", Job, "job", secret.FullName, swap, Helper], work.FullName)
-                .WithOnly("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", work.FullName);
-            startInfo.Environment[TaskVariables.JobId] = JobId;
-            startInfo.Environment[TaskVariables.Attempt] = "1";
-            startInfo.Environment["EP_ARTIFACTS_ROOT"] = root.FullName;
-            startInfo.Environment["EP_ARTIFACTS_PREFIX"] = Prefix;
-            if (confinement == Confinement.Sandbox)
-            {
-                startInfo.Environment[SandboxVariables.Enabled] = "1";
-                startInfo.Environment[SandboxVariables.Uid] = Text(Uid);
-                startInfo.Environment[SandboxVariables.MemoryMiB] = "512";
-                startInfo.Environment[SandboxVariables.Processes] = "256";
-                startInfo.Environment[SandboxVariables.OpenFiles] = "256";
-                if (cgroups!.Memory is { } memory)
-                {
-                    startInfo.Environment[SandboxVariables.MemoryCgroup] = memory;
-                }
-
-                if (cgroups.Pids is { } pids)
-                {
-                    startInfo.Environment[SandboxVariables.PidsCgroup] = pids;
-                }
-            }
-            else
-            {
-                startInfo.Environment[TaskVariables.CommandUid] = Text(Uid);
-            }
-
-            var (exitCode, lines, _) = await BuiltAgent.RunAsync(startInfo);
-            return (exitCode, lines, [.. UidProcesses.Of(Uid), .. cgroups?.Members() ?? []]);
-        }
-        finally
-        {
-            UidProcesses.KillAll(Uid);
-            work.Delete(recursive: true);
-        }
-    }
-
-    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 }
