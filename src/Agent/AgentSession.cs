@@ -45,14 +45,16 @@ internal static class AgentSession
         try
         {
             using var recorder = new OutputRecorder(Path.Combine(scratch.FullName, ArtifactLayout.LogsName), clock);
-            var exitCode = await RunCommandAsync(command, context, output, log, recorder, user).ConfigureAwait(false);
+            var outcome = await RunCommandAsync(command, context, output, log, recorder, user).ConfigureAwait(false);
             recorder.End();
             if (settings.HasStore)
             {
-                await PublishAsync(settings, context, exitCode, artifactsDirectory, recorder, log, scratch.FullName).ConfigureAwait(false);
+                // Read only once nothing of the command runs; then as its uid owns them, never through a link.
+                var folder = new ArtifactFolder(artifactsDirectory, outcome.Uid, outcome.StillRunning);
+                await PublishAsync(settings, context, outcome.ExitCode, folder, recorder, log, scratch.FullName).ConfigureAwait(false);
             }
 
-            return exitCode;
+            return outcome.ExitCode;
         }
         finally
         {
@@ -71,7 +73,7 @@ internal static class AgentSession
         }
     }
 
-    private static Task<int> RunCommandAsync(
+    private static Task<CommandOutcome> RunCommandAsync(
         string[] command, AgentContext context, TextWriter output, AgentLog log, OutputRecorder recorder, CommandUser? user)
     {
         if (!BuiltinCommand.IsBuiltin(command))
@@ -86,11 +88,11 @@ internal static class AgentSession
         }
 
         log.Error(problem!);
-        return Task.FromResult(CommandRunner.CommandNotRunnable);
+        return Task.FromResult(new CommandOutcome(CommandRunner.CommandNotRunnable));
     }
 
     private static async Task PublishAsync(
-        ArtifactSettings settings, AgentContext context, int exitCode, string artifactsDirectory, OutputRecorder recorder, AgentLog log, string scratch)
+        ArtifactSettings settings, AgentContext context, int exitCode, ArtifactFolder folder, OutputRecorder recorder, AgentLog log, string scratch)
     {
         // A stop that arrives now is for a command that already ended: storing its artifacts comes
         // first, and the launcher's kill after the grace period still bounds how long that may take.
@@ -103,7 +105,7 @@ internal static class AgentSession
         {
             using var store = settings.CreateStore()!;
             await new ArtifactPublisher(store, log, UploadRetry.Default, scratch)
-                .PublishAsync(context, exitCode, artifactsDirectory, recorder, CancellationToken.None)
+                .PublishAsync(context, exitCode, folder, recorder, CancellationToken.None)
                 .ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // The job's outcome is the command's; a store that cannot even be opened is logged, not fatal.

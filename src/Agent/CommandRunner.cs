@@ -8,8 +8,9 @@ namespace EventPlatform.Agent;
 /// <summary>
 /// Runs the job's command in a process group of its own, relays its output line by line,
 /// forwards SIGTERM to the whole group, kills the group after the stop grace, and exits with the
-/// command's exit code. When the command exits, whatever it left running in its group is killed:
-/// a job ends when its command does, and nothing it started may hold the task open.
+/// command's exit code. When the command exits, whatever it left running in its group is killed,
+/// and, when it ran as a uid of its own, everything of that uid, until none is left: a job ends when
+/// its command does, nothing it started may hold the task open or touch its files while they are stored.
 /// </summary>
 internal static class CommandRunner
 {
@@ -22,14 +23,14 @@ internal static class CommandRunner
     private static readonly TimeSpan OutputDrainLimit = TimeSpan.FromSeconds(2);
 
     /// <summary>Runs <paramref name="command"/> to its end; as <paramref name="user"/> when given, unless the local sandbox applies.</summary>
-    public static async Task<int> RunAsync(
+    public static async Task<CommandOutcome> RunAsync(
         string[] command, AgentContext context, TextWriter output, IOutputObserver? observer = null, CommandUser? user = null)
     {
         var log = new AgentLog(output, context);
         if (command.Length == 0 || string.IsNullOrWhiteSpace(command[0]))
         {
             log.Error("No command given.");
-            return CommandNotRunnable;
+            return new CommandOutcome(CommandNotRunnable);
         }
 
         Sandbox? sandbox;
@@ -40,13 +41,13 @@ internal static class CommandRunner
         catch (SandboxException ex)
         {
             log.Error(ex.Message);
-            return ex.ExitCode;
+            return new CommandOutcome(ex.ExitCode);
         }
 
         if ((sandbox is null ? ProgramLocator.Find(command[0]) : sandbox.Locate(command[0])) is not { } program)
         {
             log.Error($"Cannot run '{command[0]}': no such executable program.");
-            return CommandNotRunnable;
+            return new CommandOutcome(CommandNotRunnable);
         }
 
         user = sandbox is null ? user : null;
@@ -87,7 +88,7 @@ internal static class CommandRunner
         catch (Win32Exception ex)
         {
             log.Error($"Cannot run '{command[0]}': {ex.Message}");
-            return CommandNotRunnable;
+            return new CommandOutcome(CommandNotRunnable);
         }
 
         log.CommandStarted($"Started '{command[0]}' as pid {process.Id}.");
@@ -98,10 +99,13 @@ internal static class CommandRunner
             RelayAsync(process.StandardError, AgentLogRecord.StandardError, log, observer));
         await process.WaitForExitAsync().ConfigureAwait(false);
         NativeMethods.SignalGroup(process.Id, NativeMethods.SigKill);
-        if (user is not null)
+        var processes = sandbox?.Processes() ?? user?.Processes();
+        var stillRunning = processes is null ? null : await processes.EndAllAsync(JobProcesses.Patience).ConfigureAwait(false);
+        if (stillRunning is not null)
         {
-            await user.EndLeftoversAsync(log).ConfigureAwait(false);
+            log.Error(stillRunning);
         }
+
         try
         {
             await relays.WaitAsync(OutputDrainLimit).ConfigureAwait(false);
@@ -117,7 +121,7 @@ internal static class CommandRunner
         }
 
         log.Info($"Command exited with code {process.ExitCode}.");
-        return process.ExitCode;
+        return new CommandOutcome(process.ExitCode, processes?.Uid, stillRunning);
     }
 
     private static async Task RelayAsync(StreamReader reader, string stream, AgentLog log, IOutputObserver? observer)
@@ -187,3 +191,9 @@ internal static class CommandRunner
         }
     }
 }
+
+/// <summary>
+/// How the command ended: its exit code, the uid it ran as when not the agent's own, and what of that
+/// uid still ran after the sweep (null once nothing did).
+/// </summary>
+internal sealed record CommandOutcome(int ExitCode, int? Uid = null, string? StillRunning = null);

@@ -1,5 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using EventPlatform.Contracts.Agent;
 
 namespace EventPlatform.Agent;
@@ -93,28 +91,6 @@ internal sealed class CommandUser
         environment["HOME"] = workDirectory;
     }
 
-    /// <summary>
-    /// kill(-1, SIGKILL) as the uid: whatever the command left running, in its process group or not,
-    /// ends before the agent reads the files it wrote.
-    /// </summary>
-    public async Task EndLeftoversAsync(AgentLog log)
-    {
-        var startInfo = new ProcessStartInfo(setpriv) { UseShellExecute = false };
-        foreach (var argument in JobEnvironment.DropPrivileges(setpriv, Uid).Skip(1).Concat([shell, "-c", "kill -9 -1 2>/dev/null; exit 0"]))
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        startInfo.Environment.Clear();
-        startInfo.Environment["PATH"] = "/usr/bin:/bin";
-        try
-        {
-            using var sweep = Process.Start(startInfo)!;
-            await sweep.WaitForExitAsync().ConfigureAwait(false);
-        }
-        catch (Win32Exception ex)
-        {
-            log.Error($"Could not end what the command left running as uid {Uid}: {ex.Message}");
-        }
-    }
+    /// <summary>Every process the command left running, found by its uid; on ECS there is no cgroup of the command's own.</summary>
+    public JobProcesses Processes() => new(Uid, [], setpriv, shell);
 }

@@ -115,6 +115,9 @@ internal sealed class Sandbox
     /// <summary>The agent's own program, which the command may run (built-in workloads do); nothing else of its folder.</summary>
     public ProgramFiles AgentProgram { get; }
 
+    /// <summary>Every process of the task: its uid's, and the members of its cgroups.</summary>
+    public JobProcesses Processes() => new(Uid, [.. new[] { MemoryCgroup, PidsCgroup }.OfType<string>()], tools["setpriv"], tools["sh"]);
+
     /// <summary>The sandbox the launcher asked for, or null when it asked for none.</summary>
     /// <exception cref="SandboxException">The launcher asked for one that cannot be built.</exception>
     public static Sandbox? FromEnvironment() =>

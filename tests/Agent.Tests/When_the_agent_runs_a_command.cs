@@ -8,8 +8,8 @@ public class When_the_agent_runs_a_command
     private static async Task<(int ExitCode, IReadOnlyList<AgentLine> Lines)> RunAsync(params string[] command)
     {
         using var output = new StringWriter();
-        var exitCode = await CommandRunner.RunAsync(command, Context, output);
-        return (exitCode, AgentLine.Parse(output.ToString()));
+        var outcome = await CommandRunner.RunAsync(command, Context, output);
+        return (outcome.ExitCode, AgentLine.Parse(output.ToString()));
     }
 
     private static AgentLine Line(string stream, string message, string level = "Information") =>

@@ -75,7 +75,7 @@ public class When_the_agent_runs_the_command_as_another_user
         var stored = Path.Combine(root.FullName, Prefix);
         Assert.That(exitCode, Is.Zero, string.Join('\n', lines.Select(l => l.Message)));
         Assert.That(await File.ReadAllTextAsync(Path.Combine(stored, "reports", "answer.txt")), Is.EqualTo("42\n"));
-        Assert.That(ProcessesOf(Uid), Is.Empty, "nothing of the command outlives the attempt");
+        Assert.That(UidProcesses.Of(Uid), Is.Empty, "nothing of the command outlives the attempt");
     }
 
     [Test]
@@ -119,29 +119,6 @@ public class When_the_agent_runs_the_command_as_another_user
     }
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>The live pids whose real uid is <paramref name="uid"/>; a zombie, dead and waiting for init to reap it, is not one.</summary>
-    private static List<string> ProcessesOf(int uid) =>
-    [
-        .. Directory.EnumerateDirectories("/proc")
-            .Where(d => int.TryParse(Path.GetFileName(d), out _))
-            .Where(d =>
-            {
-                try
-                {
-                    var status = File.ReadLines(Path.Combine(d, "status")).ToList();
-                    return status.FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal))?.Split('\t')[1] == Text(uid)
-                        && status.FirstOrDefault(l => l.StartsWith("State:", StringComparison.Ordinal)) is { } state
-                        && !state.Contains("zombie", StringComparison.Ordinal);
-                }
-                catch (IOException)
-                {
-                    return false;
-                }
-            })
-            .Select(Path.GetFileName)
-            .OfType<string>(),
-    ];
 
     private Task<(int ExitCode, IReadOnlyList<AgentLine> Lines, int Pid)> RunAgentAsync(bool user, params string[] command) =>
         RunAgentAsync(user, [], command);

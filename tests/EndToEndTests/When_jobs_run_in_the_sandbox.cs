@@ -91,7 +91,7 @@ public sealed class When_jobs_run_in_the_sandbox : PlatformFixture
         {
             while (!stopCounting.IsCancellationRequested)
             {
-                most = Math.Max(most, ProcessesNaming(marker));
+                most = Math.Max(most, MachineProcesses.Naming(marker).Count);
                 await Task.Delay(50);
             }
         });
@@ -259,23 +259,8 @@ public sealed class When_jobs_run_in_the_sandbox : PlatformFixture
         }
     }
 
-    /// <summary>Processes on this machine whose command line holds <paramref name="marker"/>: a fork bomb's copies share it.</summary>
-    private static int ProcessesNaming(string marker) => Directory.EnumerateDirectories("/proc")
-        .Where(d => int.TryParse(Path.GetFileName(d), out _))
-        .Count(d =>
-        {
-            try
-            {
-                return File.ReadAllText(Path.Combine(d, "cmdline")).Contains(marker, StringComparison.Ordinal);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                return false;
-            }
-        });
-
     private static Task<int> EventuallyNoneAsync(string marker) => EventPlatform.Testing.Eventually.MatchAsync(
-        () => Task.FromResult(ProcessesNaming(marker)),
+        () => Task.FromResult(MachineProcesses.Naming(marker).Count),
         count => count == 0,
         TimeSpan.FromSeconds(15),
         "every process of the fork bomb to be gone");

@@ -6,38 +6,38 @@ namespace EventPlatform.Agent.Artifacts;
 
 /// <summary>
 /// Stores what an attempt leaves once its command has ended: the files the command wrote under
-/// <c>$EP_ARTIFACTS_DIR</c>, then session-replay.json and logs.txt, then result.json, which says
-/// whether everything before it was stored. Every upload is retried; whatever still fails is named
-/// in result.json and in the agent's log.
+/// <c>$EP_ARTIFACTS_DIR</c> (as <see cref="ArtifactFolder"/> opens them), then session-replay.json and
+/// logs.txt, then result.json, which says whether everything before it was stored. Every upload is
+/// retried; whatever still fails, and whatever was skipped, is named in result.json and in the agent's log.
 /// </summary>
 internal sealed class ArtifactPublisher(IArtifactStore store, AgentLog log, UploadRetry retry, string scratchDirectory)
 {
-    /// <summary>More files than any job should hand back; the rest are reported, not stored.</summary>
-    public const int MaxCommandFiles = 1_000;
-
     private static readonly string[] ReservedNames = [ArtifactLayout.ResultName, ArtifactLayout.LogsName, ArtifactLayout.ReplayName];
 
     public async Task<AgentResult> PublishAsync(
-        AgentContext context, int exitCode, string artifactsDirectory, OutputRecorder recorder, CancellationToken cancellationToken)
+        AgentContext context, int exitCode, ArtifactFolder folder, OutputRecorder recorder, CancellationToken cancellationToken)
     {
         var stored = new List<StoredArtifact>();
         var errors = new List<string>();
 
-        foreach (var (name, path) in CommandFiles(artifactsDirectory, errors))
+        foreach (var file in folder.Files(errors))
         {
-            if (ReservedNames.Contains(name, StringComparer.Ordinal))
+            using (file)
             {
-                errors.Add($"'{name}' was not stored: the name is the agent's own.");
-                continue;
-            }
+                if (ReservedNames.Contains(file.Name, StringComparer.Ordinal))
+                {
+                    errors.Add($"'{file.Name}' was not stored: the name is the agent's own.");
+                    continue;
+                }
 
-            await StoreFileAsync(name, path, stored, errors, cancellationToken).ConfigureAwait(false);
+                await StoreAsync(file.Name, () => file.Content, stored, errors, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         var replayPath = Path.Combine(scratchDirectory, ArtifactLayout.ReplayName);
         await File.WriteAllBytesAsync(replayPath, JsonSerializer.SerializeToUtf8Bytes(recorder.Replay(context.JobId, context.Attempt), ArtifactJson.Files.SessionReplay), cancellationToken).ConfigureAwait(false);
-        await StoreFileAsync(ArtifactLayout.ReplayName, replayPath, stored, errors, cancellationToken).ConfigureAwait(false);
-        await StoreFileAsync(ArtifactLayout.LogsName, recorder.LogsPath, stored, errors, cancellationToken).ConfigureAwait(false);
+        await StoreAsync(ArtifactLayout.ReplayName, () => File.OpenRead(replayPath), stored, errors, cancellationToken).ConfigureAwait(false);
+        await StoreAsync(ArtifactLayout.LogsName, () => File.OpenRead(recorder.LogsPath), stored, errors, cancellationToken).ConfigureAwait(false);
 
         var result = Result(context, exitCode, recorder, stored, errors);
         var resultBytes = JsonSerializer.SerializeToUtf8Bytes(result, ArtifactJson.Files.AgentResult);
@@ -83,60 +83,20 @@ internal sealed class ArtifactPublisher(IArtifactStore store, AgentLog log, Uplo
         errors.Count == 0,
         errors.Count == 0 ? null : string.Join("; ", errors));
 
-    /// <summary>
-    /// Regular files only: a link could point anywhere on the machine, and the folder itself must
-    /// not have been swapped for one.
-    /// </summary>
-    private static IEnumerable<(string Name, string Path)> CommandFiles(string directory, List<string> errors)
+    /// <summary>Stores one file, read from its start on each try; the agent's own files are opened by path, the command's come open.</summary>
+    private async Task StoreAsync(string name, Func<Stream> open, List<StoredArtifact> stored, List<string> errors, CancellationToken cancellationToken)
     {
-        var folder = new DirectoryInfo(directory);
-        if (!folder.Exists)
-        {
-            return [];
-        }
-
-        if (folder.LinkTarget is not null)
-        {
-            errors.Add("$EP_ARTIFACTS_DIR was replaced by a link; none of its files were stored.");
-            return [];
-        }
-
-        var options = new EnumerationOptions
-        {
-            RecurseSubdirectories = true,
-            AttributesToSkip = FileAttributes.ReparsePoint,
-            IgnoreInaccessible = true,
-        };
-        var files = folder.EnumerateFiles("*", options)
-            .Select(file => (Name: Path.GetRelativePath(folder.FullName, file.FullName).Replace(Path.DirectorySeparatorChar, '/'), Path: file.FullName))
-            .OrderBy(file => file.Name, StringComparer.Ordinal)
-            .ToList();
-        if (files.Count > MaxCommandFiles)
-        {
-            errors.Add($"$EP_ARTIFACTS_DIR holds {files.Count} files; only the first {MaxCommandFiles} were stored.");
-            files.RemoveRange(MaxCommandFiles, files.Count - MaxCommandFiles);
-        }
-
-        return files;
-    }
-
-    private async Task StoreFileAsync(string name, string path, List<StoredArtifact> stored, List<string> errors, CancellationToken cancellationToken)
-    {
-        long size = 0;
         try
         {
+            await using var content = open();
             await retry.RunAsync(
                 async token =>
                 {
-                    // An empty entry is not opened: it may be a FIFO the command left, which would block the open.
-                    size = new FileInfo(path).Length;
-                    await using var content = size == 0
-                        ? (Stream)new MemoryStream([], writable: false)
-                        : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 81_920, useAsync: true);
+                    content.Position = 0;
                     await store.PutAsync(name, content, token).ConfigureAwait(false);
                 },
                 cancellationToken).ConfigureAwait(false);
-            stored.Add(new StoredArtifact(name, size));
+            stored.Add(new StoredArtifact(name, content.Length));
         }
 #pragma warning disable CA1031 // One artifact that cannot be stored must not keep the others from being stored.
         catch (Exception ex)

@@ -153,7 +153,9 @@ public class When_storing_artifacts
 
         Assert.That(store.Puts, Is.EqualTo(new[] { "real.txt", "session-replay.json", "logs.txt", "result.json" }));
         Assert.That(Encoding.UTF8.GetString(store.Stored["logs.txt"]), Is.EqualTo("actual output\n"));
-        Assert.That(result.Error, Is.EqualTo("'logs.txt' was not stored: the name is the agent's own."));
+        Assert.That(result.Error, Is.EqualTo(
+            "'link.txt' was not stored: it is a symbolic link.; 'linked-folder' was not stored: it is a symbolic link.; "
+            + "'logs.txt' was not stored: the name is the agent's own."));
     }
 
     [Test]
@@ -187,7 +189,7 @@ public class When_storing_artifacts
             return Task.CompletedTask;
         });
         var publisher = new ArtifactPublisher(store, new AgentLog(logOutput, Context), retry, Path.Combine(folder.FullName, "scratch"));
-        return await publisher.PublishAsync(Context, exitCode, artifacts, recorder, CancellationToken.None);
+        return await publisher.PublishAsync(Context, exitCode, new ArtifactFolder(artifacts, ownerUid: null), recorder, CancellationToken.None);
     }
 
     private IReadOnlyList<AgentLine> Lines() => AgentLine.Parse(logOutput.ToString());
