@@ -16,7 +16,7 @@ namespace EventPlatform.EndToEndTests;
 /// is a 5xx; every error is a ProblemDetails with the request id, except the framing errors the HTTP
 /// server refuses before a request exists; every answer of an operation is one its description
 /// documents; a refused request stores nothing; and the host's memory stays bounded.
-/// EP_FUZZ_ROUNDS (default 1) multiplies the random requests for a longer run.
+/// EP_FUZZ_ROUNDS (default 5) multiplies the random requests for a longer run.
 /// </summary>
 [TestFixture]
 public sealed class When_a_hostile_caller_fuzzes_the_api : PlatformFixture
@@ -29,7 +29,7 @@ public sealed class When_a_hostile_caller_fuzzes_the_api : PlatformFixture
     /// four at a time and the GC's headroom, the host may grow by this much while the fuzzer runs, and
     /// never to the gigabytes that unbounded bodies and pages reached (issue 12: 250 MB to 1.8 GB).
     /// </summary>
-    private const long MaxGrowthMiB = 400;
+    private const long MaxGrowthMiB = 256;
 
     [Test]
     public async Task Should_refuse_every_hostile_request_cleanly_store_nothing_and_keep_its_memory()
@@ -48,7 +48,7 @@ public sealed class When_a_hostile_caller_fuzzes_the_api : PlatformFixture
         var (streamsBefore, rowsBefore) = await StoredAsync();
         var acceptedBefore = accepted.Count;
 
-        var rounds = int.TryParse(Environment.GetEnvironmentVariable("EP_FUZZ_ROUNDS"), NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : 1;
+        var rounds = int.TryParse(Environment.GetEnvironmentVariable("EP_FUZZ_ROUNDS"), NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : 5;
         var hostile = cases.Generate(rounds, Seed).ToList();
         var clock = Stopwatch.StartNew();
         var framing = await RunAsync(hostile, server, contract, accepted, problems, succeeded);
@@ -98,7 +98,7 @@ public sealed class When_a_hostile_caller_fuzzes_the_api : PlatformFixture
                 Interlocked.Increment(ref framing);
             }
 
-            var operation = contract.Find(each.Method, each.Path);
+            var operation = Uri.UnescapeDataString(each.Path).Contains("..", StringComparison.Ordinal) ? null : contract.Find(each.Method, each.Path);
             if (response.Status is >= 200 and < 300 && operation is not null)
             {
                 succeeded.TryAdd(operation.Id, 0);
@@ -145,7 +145,8 @@ public sealed class When_a_hostile_caller_fuzzes_the_api : PlatformFixture
             }
         }
 
-        if (contract.Find(each.Method, each.Path) is { } operation)
+        // The server resolves dot segments before routing: such a request is for another path.
+        if (!Uri.UnescapeDataString(each.Path).Contains("..", StringComparison.Ordinal) && contract.Find(each.Method, each.Path) is { } operation)
         {
             foreach (var violation in contract.Violations(operation, response.Status, response.MediaType, response.Text))
             {
@@ -154,7 +155,7 @@ public sealed class When_a_hostile_caller_fuzzes_the_api : PlatformFixture
         }
     }
 
-    /// <summary>A job of alice's that has ended, a dead letter about it, and an artifact of it, for the route values.</summary>
+    /// <summary>A job of alice's that has ended, a dead letter about it, an artifact of it, and a job that runs until cancelled, for the route values.</summary>
     private async Task<Dictionary<string, string>> KnownValuesAsync()
     {
         var jobId = await SubmitAsync(new { command = new[] { "sh", "-c", "echo fuzz > \"$EP_ARTIFACTS_DIR/out.txt\"" } });
@@ -175,6 +176,7 @@ public sealed class When_a_hostile_caller_fuzzes_the_api : PlatformFixture
         var artifacts = await Platform.Http.GetFromJsonAsync<JsonElement>(new Uri($"/jobs/{jobId}/artifacts", UriKind.Relative));
         return new Dictionary<string, string>
         {
+            ["cancellable"] = (await SubmitAsync(new { command = new[] { "sleep", "600" } })).ToString(),
             ["jobId"] = jobId.ToString(),
             ["id"] = letterId.ToString(),
             ["name"] = "JobStatus",

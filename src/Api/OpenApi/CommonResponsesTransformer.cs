@@ -13,7 +13,7 @@ namespace EventPlatform.Api.OpenApi;
 /// The responses the pipeline gives rather than the endpoint, read from each endpoint's metadata so
 /// that a new endpoint is described right without saying so: 401 and the key requirement unless it
 /// allows anonymous callers, 403 behind the admin policy, 400 where a query value or a body is
-/// read (binding refuses a malformed one before the endpoint runs), 415 where a body is read, 429
+/// read (binding refuses a malformed one before the endpoint runs), 413 and 415 where a body is read, 429
 /// behind a rate limit, 500 everywhere.
 /// </summary>
 internal sealed class CommonResponsesTransformer : IOpenApiOperationTransformer
@@ -43,6 +43,7 @@ internal sealed class CommonResponsesTransformer : IOpenApiOperationTransformer
 
         if (readsBody)
         {
+            AddProblem(operation, StatusCodes.Status413PayloadTooLarge, "The body is over the server's limit (Kestrel:Limits:MaxRequestBodySize, 1 MiB by default).", problem);
             AddProblem(operation, StatusCodes.Status415UnsupportedMediaType, "The body is not sent as application/json.", problem);
         }
 

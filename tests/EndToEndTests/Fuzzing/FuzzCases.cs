@@ -50,7 +50,12 @@ internal sealed class FuzzCases(OpenApiContract contract, IReadOnlyDictionary<st
     }
 
     /// <summary>A few valid requests first, so that the fuzzer is seen to reach every operation.</summary>
-    public IEnumerable<FuzzCase> Valid() => contract.Operations.Select(operation => Request(operation, "valid", KeyFor(operation), Fill(operation, _ => null), ValidBody(operation)));
+    public IEnumerable<FuzzCase> Valid() => contract.Operations.Select(operation => Request(
+        operation,
+        "valid",
+        KeyFor(operation),
+        Fill(operation, name => operation.Id == "CancelJob" && name == "jobId" ? known["cancellable"] : null),
+        ValidBody(operation)));
 
     private IEnumerable<FuzzCase> Fixed(ContractOperation operation)
     {
