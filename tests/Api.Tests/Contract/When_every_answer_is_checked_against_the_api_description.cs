@@ -3,11 +3,7 @@ using System.Text;
 using System.Text.Json;
 using EventPlatform.Api.Tests.Hosting;
 using EventPlatform.Contracts.Jobs;
-using EventPlatform.Sagas.DeadLetters;
-using EventPlatform.Sagas.Scheduling;
 using EventPlatform.Testing;
-using Marten;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace EventPlatform.Api.Tests.Contract;
 
@@ -48,7 +44,7 @@ public sealed class When_every_answer_is_checked_against_the_api_description : A
         known = new Dictionary<string, string>
         {
             ["jobId"] = jobId.ToString(),
-            ["id"] = (await DeadLetterAsync(jobId)).ToString(),
+            ["id"] = (await DeadLetterAsync(new CancelJob(jobId, "alice", "contract"))).ToString(),
             ["name"] = "JobStatus",
             ["user"] = "alice",
             ["token"] = token,
@@ -234,21 +230,5 @@ public sealed class When_every_answer_is_checked_against_the_api_description : A
         {
             yield return $"error {(int)response.StatusCode} has no requestId matching X-Request-Id: {body}";
         }
-    }
-
-    /// <summary>A dead letter about a job that has ended: re-driving it changes nothing.</summary>
-    private async Task<Guid> DeadLetterAsync(Guid jobId)
-    {
-        var letterId = Guid.CreateVersion7();
-        var store = Services.GetRequiredService<IDocumentStore>();
-        await using var session = store.LightweightSession();
-        var cancel = new CancelJob(jobId, "alice", "contract");
-        session.QueueSqlCommand(
-            $"insert into {DeadLetterTable.QualifiedName(store)} (id, message_type, body, consumer, exception, failed_at) values (?, ?, ?::jsonb, 'contract', 'test', now())",
-            letterId,
-            ContractMessageJson.TypeName(cancel),
-            ContractMessageJson.Serialize(cancel));
-        await session.SaveChangesAsync();
-        return letterId;
     }
 }

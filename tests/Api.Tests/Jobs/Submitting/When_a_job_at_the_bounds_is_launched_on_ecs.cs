@@ -2,9 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using EventPlatform.Api.Jobs.Submitting;
-using EventPlatform.EcsBridge.Tests.Ecs;
+using EventPlatform.Api.Tests.Hosting;
 using EventPlatform.Testing;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace EventPlatform.Api.Tests.Jobs.Submitting;
 
@@ -17,62 +16,19 @@ namespace EventPlatform.Api.Tests.Jobs.Submitting;
 [NonParallelizable]
 public class When_a_job_at_the_bounds_is_launched_on_ecs
 {
-    private const string ApiKey = "alice-key";
     private const int EcsOverridesLimit = 8_192;
 
-    private FakeEcs aws = null!;
-    private string connectionString = null!;
-    private DirectoryInfo artifacts = null!;
-    private WebApplicationFactory<Program> factory = null!;
+    private EcsApiHost host = null!;
 
     [OneTimeSetUp]
-    public async Task StartTheHost()
+    public async Task StartTheHost() => host = await EcsApiHost.StartAsync("api_bounds", new Dictionary<string, string>
     {
-        aws = await FakeEcs.StartAsync();
-        connectionString = await TestPostgres.CreateDatabaseAsync("api_bounds");
-        artifacts = Directory.CreateTempSubdirectory("ep-api-bounds-");
-        var settings = new Dictionary<string, string>
-        {
-            ["ConnectionStrings:Postgres"] = connectionString,
-            ["EventStore:RunAsyncDaemon"] = "false",
-            ["Reconciliation:RunReconciler"] = "false",
-            ["Auth:ApiKeys:0:Key"] = ApiKey,
-            ["Auth:ApiKeys:0:User"] = "alice",
-            ["Artifacts:Store"] = "Local",
-            ["Artifacts:LocalRoot"] = artifacts.FullName,
-            ["EcsBridge:Launcher"] = "Ecs",
-            ["Ecs:Region"] = "eu-west-1",
-            ["Ecs:Endpoint"] = aws.Endpoint.ToString(),
-            ["Ecs:LogsEndpoint"] = aws.Endpoint.ToString(),
-            ["Ecs:AgentLogGroup"] = "/ecs/test/agent",
-            ["Ecs:Cluster"] = "eventplatform-jobs",
-            ["Ecs:TaskDefinition"] = "eventplatform-agent:1",
-            ["Ecs:Subnets:0"] = "subnet-0a1b2c3d",
-            ["Ecs:ArtifactsBucket"] = new string('b', 63),
-            ["Ecs:ArtifactsPrefix"] = new string('p', 200) + "/",
-        };
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
-        factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
-        {
-            foreach (var (key, value) in settings)
-            {
-                host.UseSetting(key, value);
-            }
-        });
-        _ = factory.Server;
-    }
+        ["Ecs:ArtifactsBucket"] = new string('b', 63),
+        ["Ecs:ArtifactsPrefix"] = new string('p', 200) + "/",
+    });
 
     [OneTimeTearDown]
-    public async Task StopTheHost()
-    {
-        await factory.DisposeAsync();
-        await aws.DisposeAsync();
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", null);
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", null);
-        await TestPostgres.DropDatabaseAsync(connectionString);
-        artifacts.Delete(recursive: true);
-    }
+    public async Task StopTheHost() => await host.DisposeAsync();
 
     [Test]
     public async Task Should_fit_the_task_overrides_with_the_platforms_own_variables()
@@ -81,8 +37,7 @@ public class When_a_job_at_the_bounds_is_launched_on_ecs
         string[] command = ["sh", new string('+', 600)];
         var env = new Dictionary<string, string> { ["V"] = new('<', 587) };
         Assert.That(TaskLaunchSize.Characters(command, env), Is.EqualTo(new SubmissionLimits().MaxLaunchCharacters));
-        using var http = factory.CreateClient();
-        http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        using var http = host.Client();
 
         using var submitted = await http.PostAsJsonAsync(
             new Uri("/jobs", UriKind.Relative), new { command, env, limits = new { cpu = 16_384, memoryMiB = 122_880 } });
@@ -90,7 +45,7 @@ public class When_a_job_at_the_bounds_is_launched_on_ecs
         Assert.That(submitted.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await submitted.Content.ReadAsStringAsync());
         var jobId = (await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetString();
         var run = await Eventually.MatchAsync(
-            () => Task.FromResult(aws.RequestsFor("RunTask").FirstOrDefault(r => r.Json.GetProperty("startedBy").GetString() == jobId)),
+            () => Task.FromResult(host.Aws.RequestsFor("RunTask").FirstOrDefault(r => r.Json.GetProperty("startedBy").GetString() == jobId)),
             request => request is not null,
             TimeSpan.FromSeconds(60),
             "the launcher's RunTask");
