@@ -1,5 +1,6 @@
 using EventPlatform.Api.Admin;
 using EventPlatform.Api.Auth;
+using EventPlatform.Api.Http;
 using EventPlatform.Api.Jobs;
 using EventPlatform.Api.Jobs.Artifacts;
 using EventPlatform.Api.Jobs.Submitting;
@@ -19,6 +20,8 @@ public static class ApiModule
     {
         services.AddApiKeyAuth(configuration);
         services.AddSubmissionRateLimit(configuration);
+        services.AddOptions<SubmissionLimits>().Bind(configuration.GetSection(SubmissionLimits.Section));
+        services.AddOptions<PageLimits>().Bind(configuration.GetSection(PageLimits.Section));
         services.AddScoped<SubmitJobHandler>();
         services.AddJobArtifacts(configuration);
         services.AddPlatformOpenApi();

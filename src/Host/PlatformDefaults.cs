@@ -1,7 +1,9 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using EventPlatform.Api.Http;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -22,6 +24,13 @@ internal static class PlatformDefaults
             .Enrich.FromLogContext()
             .WriteTo.Console(new CompactJsonFormatter()));
         builder.Services.AddPlatformProblemDetails();
+
+        // Request limits (Kestrel:Limits, such as MaxRequestBodySize) come from configuration.
+        builder.Services.Configure<KestrelServerOptions>(builder.Configuration.GetSection("Kestrel"));
+
+        // Kestrel refuses a header byte outside ASCII with an empty 400 before any request exists;
+        // read as Latin-1, such a header reaches the API, which answers with a ProblemDetails.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.RequestHeaderEncodingSelector = _ => Encoding.Latin1);
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));

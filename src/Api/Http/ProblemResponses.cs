@@ -1,9 +1,15 @@
 namespace EventPlatform.Api.Http;
 
-/// <summary>What every error body holds beyond what the endpoint said: the request id, and for the errors routing gives (404, 405, 415), what was wrong.</summary>
+/// <summary>
+/// What every error body holds beyond what the endpoint said: the request id, and for the errors
+/// routing gives (404, 405, 415), what was wrong. A request refused while it is read is answered
+/// with its own status (<see cref="BadRequestProblems"/>).
+/// </summary>
 public static class ProblemResponses
 {
-    public static void AddPlatformProblemDetails(this IServiceCollection services) =>
+    public static void AddPlatformProblemDetails(this IServiceCollection services)
+    {
+        services.AddExceptionHandler<BadRequestProblems>();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = problem =>
         {
             RequestIds.AddTo(problem);
@@ -19,8 +25,8 @@ public static class ProblemResponses
             else if (problem.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType)
             {
                 // Routing refuses the media type (from each endpoint's Accepts) before any endpoint runs.
-                var sent = string.IsNullOrEmpty(http.Request.ContentType) ? "none" : http.Request.ContentType;
-                problem.ProblemDetails.Detail ??= $"Send the body as JSON with Content-Type: application/json (the request's was {sent}).";
+                problem.ProblemDetails.Detail ??= JsonBodies.UnsupportedMediaTypeDetail(http.Request);
             }
         });
+    }
 }

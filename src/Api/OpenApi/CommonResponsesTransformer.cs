@@ -2,6 +2,7 @@ using EventPlatform.Api.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.OpenApi;
@@ -11,8 +12,9 @@ namespace EventPlatform.Api.OpenApi;
 /// <summary>
 /// The responses the pipeline gives rather than the endpoint, read from each endpoint's metadata so
 /// that a new endpoint is described right without saying so: 401 and the key requirement unless it
-/// allows anonymous callers, 403 behind the admin policy, 415 where a body is read, 429 behind a rate
-/// limit, 500 everywhere.
+/// allows anonymous callers, 403 behind the admin policy, 400 where a query value or a body is
+/// read (binding refuses a malformed one before the endpoint runs), 413 and 415 where a body is read, 429
+/// behind a rate limit, 500 everywhere.
 /// </summary>
 internal sealed class CommonResponsesTransformer : IOpenApiOperationTransformer
 {
@@ -33,8 +35,15 @@ internal sealed class CommonResponsesTransformer : IOpenApiOperationTransformer
             AddProblem(operation, StatusCodes.Status403Forbidden, "The API key is not an admin's.", problem);
         }
 
-        if (metadata.OfType<IAcceptsMetadata>().Any())
+        var readsBody = metadata.OfType<IAcceptsMetadata>().Any();
+        if (readsBody || context.Description.ParameterDescriptions.Any(p => p.Source == BindingSource.Query))
         {
+            AddProblem(operation, StatusCodes.Status400BadRequest, "A query value or the body is not valid; the problem names what was wrong.", problem);
+        }
+
+        if (readsBody)
+        {
+            AddProblem(operation, StatusCodes.Status413PayloadTooLarge, "The body is over the server's limit (Kestrel:Limits:MaxRequestBodySize, 1 MiB by default).", problem);
             AddProblem(operation, StatusCodes.Status415UnsupportedMediaType, "The body is not sent as application/json.", problem);
         }
 

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using EventPlatform.Sagas.DeadLetters;
+using EventPlatform.Sagas.Scheduling;
 using EventPlatform.Testing;
+using Marten;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -90,6 +93,21 @@ public abstract class ApiHost
         job => job.GetProperty("state").GetString() == state,
         TimeSpan.FromSeconds(60),
         $"job {jobId} to be {state}");
+
+    /// <summary>Stores <paramref name="message"/> as a dead letter, as the recorder would have; returns its id.</summary>
+    internal async Task<Guid> DeadLetterAsync(object message)
+    {
+        var letterId = Guid.CreateVersion7();
+        var store = Services.GetRequiredService<IDocumentStore>();
+        await using var session = store.LightweightSession();
+        session.QueueSqlCommand(
+            $"insert into {DeadLetterTable.QualifiedName(store)} (id, message_type, body, consumer, exception, failed_at) values (?, ?, ?::jsonb, 'test', 'test', now())",
+            letterId,
+            ContractMessageJson.TypeName(message),
+            ContractMessageJson.Serialize(message));
+        await session.SaveChangesAsync();
+        return letterId;
+    }
 
     /// <summary>Replaces services of the host, to make a dependency fail.</summary>
     protected virtual void ConfigureServices(IServiceCollection services)

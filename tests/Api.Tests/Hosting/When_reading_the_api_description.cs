@@ -68,8 +68,8 @@ public sealed class When_reading_the_api_description : ApiHost
     public void Should_describe_the_submission_with_its_body_and_every_error_it_can_answer()
     {
         var submit = Operation("/jobs", "post");
-        Assert.That(Responses("/jobs", "post"), Is.EquivalentTo(new[] { "202", "400", "401", "409", "415", "429", "500" }));
-        foreach (var status in new[] { "400", "401", "409", "415", "429", "500" })
+        Assert.That(Responses("/jobs", "post"), Is.EquivalentTo(new[] { "202", "400", "401", "409", "413", "415", "429", "500" }));
+        foreach (var status in new[] { "400", "401", "409", "413", "415", "429", "500" })
         {
             Assert.That(submit.GetProperty("responses").GetProperty(status).GetProperty("content").TryGetProperty("application/problem+json", out _), Is.True, status);
         }

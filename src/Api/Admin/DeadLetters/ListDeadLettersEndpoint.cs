@@ -1,7 +1,10 @@
+using EventPlatform.Api.Http;
 using EventPlatform.Sagas.DeadLetters;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Npgsql;
+using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace EventPlatform.Api.Admin.DeadLetters;
 
@@ -13,15 +16,17 @@ internal static class ListDeadLettersEndpoint
         deadLetters.MapGet("/", ListAsync)
             .WithName("ListDeadLetters")
             .WithSummary("Messages a consumer gave up on")
-            .WithDescription("The newest 200, with the exception that ended them. Admin keys only.");
+            .WithDescription("The newest 200 at most (fewer once the page passes about 1 MiB), with the exception that ended them; "
+                + "a message over 64 KiB is left out of the list (message null, messageBytes its size) and re-driven whole. Admin keys only.");
 
     /// <summary>The newest first.</summary>
-    private static async Task<Ok<IReadOnlyList<DeadLetterResponse>>> ListAsync(IDocumentStore store, CancellationToken cancellationToken)
+    private static async Task<Ok<IReadOnlyList<DeadLetterResponse>>> ListAsync(
+        IDocumentStore store, IOptions<PageLimits> pages, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
         await using var connection = (NpgsqlConnection)store.Storage.Database.CreateConnection();
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
-            $"select {DeadLetterResponse.Columns} from {DeadLetterTable.QualifiedName(store)} order by failed_at desc limit {Page}",
+            $"select {DeadLetterResponse.ListColumns} from {DeadLetterTable.QualifiedName(store)} order by failed_at desc limit {Page}",
             connection);
         List<DeadLetterResponse> letters = [];
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -30,6 +35,6 @@ internal static class ListDeadLettersEndpoint
             letters.Add(DeadLetterResponse.Read(reader));
         }
 
-        return TypedResults.Ok<IReadOnlyList<DeadLetterResponse>>(letters);
+        return TypedResults.Ok<IReadOnlyList<DeadLetterResponse>>(pages.Value.Fit(letters, json.Value.SerializerOptions));
     }
 }

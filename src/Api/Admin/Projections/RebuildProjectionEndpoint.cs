@@ -11,12 +11,13 @@ internal static class RebuildProjectionEndpoint
             .WithName("RebuildProjection")
             .WithSummary("Rebuild a projection from the streams")
             .WithDescription("Rebuilds JobStatus, JobTimeline, UserJobStats or QueueStats (or all, in turn) from every job's stream; "
-                + "answers when done with the events read and the time taken. 404 for an unknown name; 409 where no projection daemon runs. Admin keys only.")
+                + "answers when done with one entry per projection rebuilt (one, or four for all): the events read and the time taken. "
+                + "404 for an unknown name; 409 where no projection daemon runs. Admin keys only.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-    /// <summary>One projection's result, or (for <c>all</c>) one per projection, in order.</summary>
-    private static async Task<Results<Ok<ProjectionRebuild>, Ok<IReadOnlyList<ProjectionRebuild>>, ProblemHttpResult>> RebuildAsync(
+    /// <summary>One result per projection rebuilt, in order: always a list, so that a client reads one shape.</summary>
+    private static async Task<Results<Ok<IReadOnlyList<ProjectionRebuild>>, ProblemHttpResult>> RebuildAsync(
         string name, ProjectionRebuilder rebuilder, CancellationToken cancellationToken)
     {
         var all = string.Equals(name, ProjectionRebuilder.All, StringComparison.OrdinalIgnoreCase);
@@ -31,13 +32,9 @@ internal static class RebuildProjectionEndpoint
 
         try
         {
-            if (!all)
-            {
-                return TypedResults.Ok(await rebuilder.RebuildAsync(projection!, cancellationToken).ConfigureAwait(false));
-            }
-
+            IReadOnlyList<string> which = all ? ProjectionRebuilder.Names : [projection!];
             List<ProjectionRebuild> rebuilds = [];
-            foreach (var each in ProjectionRebuilder.Names)
+            foreach (var each in which)
             {
                 rebuilds.Add(await rebuilder.RebuildAsync(each, cancellationToken).ConfigureAwait(false));
             }

@@ -1,7 +1,9 @@
 using EventPlatform.Contracts.Artifacts;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 
 namespace EventPlatform.Api.Jobs.Artifacts;
 
@@ -18,11 +20,24 @@ internal static class DownloadArtifactEndpoint
         artifacts.MapGet("/{token}", Handle)
             .WithName("DownloadArtifact")
             .WithSummary("Download an artifact")
-            .WithDescription("The file a signed download URL names; the URL is its own authorisation. Altered or expired is 403.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
+            .WithDescription("The file a signed download URL names, with the media type its name gives (application/octet-stream when none); "
+                + "the URL is its own authorisation. Altered or expired is 403.")
+            .Produces(StatusCodes.Status200OK, typeof(Stream), "application/octet-stream")
+            .AddOpenApiOperationTransformer(AnyMediaTypeAsync)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .AllowAnonymous();
+
+    /// <summary>The file comes with its own media type, which only a range says; Produces takes no range.</summary>
+    private static Task AnyMediaTypeAsync(OpenApiOperation operation, OpenApiOperationTransformerContext _, CancellationToken __)
+    {
+        if (operation.Responses?.GetValueOrDefault("200") is OpenApiResponse { Content: { } content } && content.Remove("application/octet-stream", out var file))
+        {
+            content["*/*"] = file;
+        }
+
+        return Task.CompletedTask;
+    }
 
     private static Results<PhysicalFileHttpResult, ProblemHttpResult> Handle(
         string token, ArtifactUrlSigner signer, LocalArtifactFiles files, IOptions<ArtifactsOptions> options, TimeProvider clock)

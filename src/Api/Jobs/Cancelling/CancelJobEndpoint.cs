@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using EventPlatform.Api.Auth;
+using EventPlatform.Api.Http;
 using EventPlatform.Api.Jobs.Reading;
 using EventPlatform.Contracts.Jobs;
 using EventPlatform.Projections;
@@ -21,7 +22,8 @@ internal static class CancelJobEndpoint
         jobs.MapPost("/{jobId:guid}/cancel", HandleAsync)
             .WithName("CancelJob")
             .WithSummary("Cancel a job")
-            .WithDescription("A queued job ends Cancelled at once, a starting or running one once its task stops; again is fine. A job that ended otherwise is 409.")
+            .WithDescription("A queued job ends Cancelled at once, a starting or running one once its task stops; again is fine. A job that ended otherwise is 409. "
+                + "The body is optional; when given, it is sent as application/json.")
             .Accepts<CancelJobBody>(isOptional: true, "application/json")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
@@ -41,7 +43,15 @@ internal static class CancelJobEndpoint
         TimeProvider clock,
         CancellationToken cancellationToken)
     {
-        var (reason, error) = await ReadReasonAsync(request, cancellationToken).ConfigureAwait(false);
+        // The body is optional, and a chunked one has no Content-Length: read it to know.
+        using var reader = new StreamReader(request.Body);
+        var text = await reader.ReadToEndAsync(cancellationToken);
+        if (!string.IsNullOrWhiteSpace(text) && !request.HasJsonContentType())
+        {
+            return JsonBodies.UnsupportedMediaType(request);
+        }
+
+        var (reason, error) = ReadReason(text);
         if (error is not null)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = [error] });
@@ -75,11 +85,8 @@ internal static class CancelJobEndpoint
         return TypedResults.Accepted(statusUrl, new CancelJobResponse(jobId, view.State.ToString(), statusUrl));
     }
 
-    private static async Task<(string? Reason, string? Error)> ReadReasonAsync(HttpRequest request, CancellationToken cancellationToken)
+    private static (string? Reason, string? Error) ReadReason(string text)
     {
-        // The body is optional, and a chunked one has no Content-Length: read it to know.
-        using var reader = new StreamReader(request.Body);
-        var text = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
         if (string.IsNullOrWhiteSpace(text))
         {
             return (null, null);
@@ -96,6 +103,11 @@ internal static class CancelJobEndpoint
             if (!body.RootElement.TryGetProperty("reason", out var reason) || reason.ValueKind == JsonValueKind.Null)
             {
                 return (null, null);
+            }
+
+            if (!StorableText.IsStorable(reason))
+            {
+                return (null, $"reason must hold text with {StorableText.Rule}.");
             }
 
             return reason.ValueKind == JsonValueKind.String && reason.GetString()!.Length <= MaxReasonLength

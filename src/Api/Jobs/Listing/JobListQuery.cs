@@ -1,4 +1,5 @@
 using System.Globalization;
+using EventPlatform.Api.Http;
 using EventPlatform.Contracts.Jobs;
 
 namespace EventPlatform.Api.Jobs.Listing;
@@ -18,6 +19,11 @@ internal sealed record JobListQuery(
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
 
+    /// <summary>The longest user, q, label key or label value a filter may give: longer than anything stored.</summary>
+    public const int MaxTextLength = 256;
+
+    public const int MaxLabelFilters = 20;
+
     /// <summary>Every problem is reported against the parameter that has it.</summary>
     public static (JobListQuery? Query, Dictionary<string, string[]> Errors) Parse(IQueryCollection query)
     {
@@ -34,6 +40,14 @@ internal sealed record JobListQuery(
         if (user is { Length: 0 })
         {
             errors["user"] = ["user must name a user."];
+        }
+
+        foreach (var (name, value) in new[] { ("user", user), ("q", text) })
+        {
+            if (!IsFilterText(value))
+            {
+                errors[name] = [$"{name} must be at most {MaxTextLength} characters, with {StorableText.Rule}."];
+            }
         }
 
         return errors.Count == 0
@@ -92,6 +106,12 @@ internal sealed record JobListQuery(
     private static Dictionary<string, string> ReadLabels(IQueryCollection query, Dictionary<string, string[]> errors)
     {
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (query["label"].Count > MaxLabelFilters)
+        {
+            errors["label"] = [$"label may be given at most {MaxLabelFilters} times."];
+            return labels;
+        }
+
         foreach (var value in query["label"])
         {
             var colon = value?.IndexOf(':', StringComparison.Ordinal) ?? -1;
@@ -101,11 +121,19 @@ internal sealed record JobListQuery(
                 return labels;
             }
 
-            labels[value![..colon]] = value[(colon + 1)..];
+            if (!IsFilterText(value![..colon]) || !IsFilterText(value[(colon + 1)..]))
+            {
+                errors["label"] = [$"label's key and value must each be at most {MaxTextLength} characters, with {StorableText.Rule}."];
+                return labels;
+            }
+
+            labels[value[..colon]] = value[(colon + 1)..];
         }
 
         return labels;
     }
+
+    private static bool IsFilterText(string? value) => value is null || (value.Length <= MaxTextLength && StorableText.IsStorable(value));
 
     private static JobListCursor? ReadCursor(IQueryCollection query, Dictionary<string, string[]> errors)
     {

@@ -1,11 +1,14 @@
 using System.Security.Claims;
 using System.Text.Json;
 using EventPlatform.Api.Auth;
+using EventPlatform.Api.Http;
 using EventPlatform.Api.Jobs.Reading;
 using EventPlatform.Projections.JobStatus;
 using Marten;
 using Marten.Linq.MatchesSql;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace EventPlatform.Api.Jobs.Listing;
 
@@ -15,12 +18,19 @@ internal static class ListJobsEndpoint
         jobs.MapGet("/", HandleAsync)
             .WithName("ListJobs")
             .WithSummary("List jobs, newest first")
-            .WithDescription("Your jobs (an admin's: everyone's), filtered by state, priority, user, since, until, q (command text) and label=key:value; pages by nextCursor.")
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .WithDescription("Your jobs (an admin's: everyone's), filtered by state, priority, user, since, until, q (command text) and label=key:value; "
+                + "pages by nextCursor. A page holds at most limit jobs and ends early once it is about 1 MiB.")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .AddOpenApiOperationTransformer(JobListParameters.DescribeAsync);
 
     /// <summary>Newest first; a caller who is not an admin sees only their own jobs.</summary>
     private static async Task<Results<Ok<JobListResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
-        HttpRequest request, ClaimsPrincipal user, IQuerySession session, CancellationToken cancellationToken)
+        HttpRequest request,
+        ClaimsPrincipal user,
+        IQuerySession session,
+        IOptions<PageLimits> pages,
+        IOptions<JsonOptions> json,
+        CancellationToken cancellationToken)
     {
         var (query, errors) = JobListQuery.Parse(request.Query);
         if (query is null)
@@ -42,8 +52,8 @@ internal static class ListJobsEndpoint
             .ToListAsync(cancellationToken)
             .ConfigureAwait(false);
 
-        var items = page.Take(query.Limit).Select(JobResponse.From).ToList();
-        var next = page.Count > query.Limit ? new JobListCursor(items[^1].CreatedAt, items[^1].JobId).Encode() : null;
+        var items = pages.Value.Fit(page.Take(query.Limit).Select(JobResponse.From), json.Value.SerializerOptions);
+        var next = page.Count > items.Count ? new JobListCursor(items[^1].CreatedAt, items[^1].JobId).Encode() : null;
         return TypedResults.Ok(new JobListResponse(items, next));
     }
 

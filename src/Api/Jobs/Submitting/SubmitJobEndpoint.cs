@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Security.Claims;
 using EventPlatform.Api.Auth;
+using EventPlatform.Api.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace EventPlatform.Api.Jobs.Submitting;
 
@@ -12,16 +14,22 @@ internal static class SubmitJobEndpoint
             .WithName("SubmitJob")
             .WithSummary("Submit a job")
             .WithDescription("Stores the job and queues it; 202 with its id. An Idempotency-Key header makes retries return the same job. "
-                + "A bad body is 400 naming each bad field, and nothing is stored.")
+                + "A bad body is 400 naming each bad field, and nothing is stored; the body must be sent as application/json.")
             .Accepts<SubmitJobBody>("application/json")
             .ProducesProblem(StatusCodes.Status409Conflict)
             .RequireRateLimiting(SubmissionRateLimit.Policy);
 
     private static async Task<Results<Accepted<SubmitJobResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
-        HttpRequest request, ClaimsPrincipal user, SubmitJobHandler handler, CancellationToken cancellationToken)
+        HttpRequest request, ClaimsPrincipal user, SubmitJobHandler handler, IOptions<SubmissionLimits> limits, CancellationToken cancellationToken)
     {
+        // Routing refuses another media type; a body sent with none is refused here, as the description says.
+        if (!request.HasJsonContentType())
+        {
+            return JsonBodies.UnsupportedMediaType(request);
+        }
+
         var key = request.Headers[IdempotentSubmission.Header].ToString();
-        var (body, errors) = await SubmitJobValidation.ReadAsync(request.Body, key, cancellationToken);
+        var (body, errors) = await SubmitJobValidation.ReadAsync(request.Body, key, limits.Value, cancellationToken);
         if (body is null)
         {
             return TypedResults.ValidationProblem(errors);

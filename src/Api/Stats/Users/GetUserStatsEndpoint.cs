@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using EventPlatform.Api.Auth;
+using EventPlatform.Api.Http;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -14,9 +15,18 @@ internal static class GetUserStatsEndpoint
             .WithDescription("As GET /stats/users/me, for the named user: yourself, or anyone with an admin key (403 otherwise).")
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
-    private static async Task<Results<Ok<UserStatsResponse>, ProblemHttpResult>> GetUserAsync(
+    private const int MaxUserLength = 256;
+
+    private static async Task<Results<Ok<UserStatsResponse>, ValidationProblem, ProblemHttpResult>> GetUserAsync(
         string user, ClaimsPrincipal principal, IQuerySession session, CancellationToken cancellationToken)
     {
+        // The name is looked up in PostgreSQL, which cannot even compare text it could not store.
+        if (user.Length > MaxUserLength || !StorableText.IsStorable(user))
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["user"] = [$"user must be at most {MaxUserLength} characters, with {StorableText.Rule}."] });
+        }
+
         var caller = Caller.From(principal);
         if (!caller.IsAdmin && user != caller.UserId)
         {

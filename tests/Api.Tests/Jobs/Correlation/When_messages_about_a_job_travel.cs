@@ -4,10 +4,7 @@ using System.Text.Json;
 using EventPlatform.Api.Tests.Hosting;
 using EventPlatform.Contracts.Jobs;
 using EventPlatform.Contracts.Tasks;
-using EventPlatform.Sagas.DeadLetters;
-using EventPlatform.Sagas.Scheduling;
 using EventPlatform.Testing;
-using Marten;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -53,18 +50,7 @@ public sealed class When_messages_about_a_job_travel : ApiHost
         using var bob = ClientFor(BobKey);
         var jobId = await SubmitAsync(bob, new { command = new[] { "true" } });
         await StateAsync(bob, jobId, "Queued");
-        var letterId = Guid.CreateVersion7();
-        var store = Services.GetRequiredService<IDocumentStore>();
-        await using (var session = store.LightweightSession())
-        {
-            var cancel = new CancelJob(jobId, "bob", "dead-lettered once");
-            session.QueueSqlCommand(
-                $"insert into {DeadLetterTable.QualifiedName(store)} (id, message_type, body, consumer, exception, failed_at) values (?, ?, ?::jsonb, 'test', 'test', now())",
-                letterId,
-                ContractMessageJson.TypeName(cancel),
-                ContractMessageJson.Serialize(cancel));
-            await session.SaveChangesAsync();
-        }
+        var letterId = await DeadLetterAsync(new CancelJob(jobId, "bob", "dead-lettered once"));
 
         using var admin = ClientFor(AdminKey);
         using var redrive = await admin.PostAsync(new Uri($"/admin/dead-letters/{letterId}/redrive", UriKind.Relative), content: null);

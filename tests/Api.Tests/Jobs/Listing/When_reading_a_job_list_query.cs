@@ -49,12 +49,29 @@ public class When_reading_a_job_list_query
     [TestCase("label=:x", "label")]
     [TestCase("cursor=%%%", "cursor")]
     [TestCase("cursor=MTIzfG5vdC1hLWd1aWQ", "cursor")]
+    [TestCase("q=a%00b", "q")]
+    [TestCase("user=bob%00", "user")]
+    [TestCase("label=team:%00", "label")]
+    [TestCase("label=%00:x", "label")]
     public void Should_name_the_parameter_that_is_wrong(string queryString, string parameter)
     {
         var (query, errors) = Parse(queryString);
 
         Assert.That(query, Is.Null);
         Assert.That(errors.Keys, Is.EqualTo(new[] { parameter }));
+    }
+
+    [Test]
+    public void Should_bound_the_text_filters_and_the_number_of_labels()
+    {
+        var longText = new string('q', JobListQuery.MaxTextLength + 1);
+        var labels = string.Join('&', Enumerable.Range(0, JobListQuery.MaxLabelFilters + 1).Select(i => $"label=k{i}:v"));
+
+        Assert.That(Parse($"q={longText}").Errors.Keys, Is.EqualTo(new[] { "q" }));
+        Assert.That(Parse($"user={longText}").Errors.Keys, Is.EqualTo(new[] { "user" }));
+        Assert.That(Parse($"label=team:{longText}").Errors.Keys, Is.EqualTo(new[] { "label" }));
+        Assert.That(Parse(labels).Errors["label"], Is.EqualTo(new[] { "label may be given at most 20 times." }));
+        Assert.That(Parse($"q={new string('q', JobListQuery.MaxTextLength)}").Errors, Is.Empty);
     }
 
     private static (JobListQuery? Query, Dictionary<string, string[]> Errors) Parse(string queryString) =>

@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using EventPlatform.Api.Tests.Hosting;
 using EventPlatform.Contracts.Tasks;
 using EventPlatform.EcsBridge.Tests.Ecs;
 using EventPlatform.Testing;
 using MassTransit;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EventPlatform.Api.Tests.Jobs.Logs;
@@ -18,68 +18,30 @@ namespace EventPlatform.Api.Tests.Jobs.Logs;
 [NonParallelizable]
 public class When_a_job_runs_on_ecs_and_its_logs_are_read
 {
-    private const string ApiKey = "alice-key";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
+    private EcsApiHost host = null!;
     private FakeEcs aws = null!;
-    private string connectionString = null!;
-    private DirectoryInfo artifacts = null!;
-    private WebApplicationFactory<Program> factory = null!;
     private HttpClient http = null!;
 
     [OneTimeSetUp]
     public async Task StartTheHost()
     {
-        aws = await FakeEcs.StartAsync();
-        connectionString = await TestPostgres.CreateDatabaseAsync("api_logs");
-        artifacts = Directory.CreateTempSubdirectory("ep-api-logs-");
-        var settings = new Dictionary<string, string>
+        host = await EcsApiHost.StartAsync("api_logs", new Dictionary<string, string>
         {
-            ["ConnectionStrings:Postgres"] = connectionString,
-            ["EventStore:RunAsyncDaemon"] = "false",
-            ["Reconciliation:RunReconciler"] = "false",
-            ["Auth:ApiKeys:0:Key"] = ApiKey,
-            ["Auth:ApiKeys:0:User"] = "alice",
-            ["Artifacts:Store"] = "Local",
-            ["Artifacts:LocalRoot"] = artifacts.FullName,
-            ["EcsBridge:Launcher"] = "Ecs",
-            ["Ecs:Region"] = "eu-west-1",
-            ["Ecs:Endpoint"] = aws.Endpoint.ToString(),
-            ["Ecs:LogsEndpoint"] = aws.Endpoint.ToString(),
-            ["Ecs:AgentLogGroup"] = "/ecs/test/agent",
-            ["Ecs:Cluster"] = "eventplatform-jobs",
-            ["Ecs:TaskDefinition"] = "eventplatform-agent:1",
-            ["Ecs:Subnets:0"] = "subnet-0a1b2c3d",
-            ["Ecs:ArtifactsBucket"] = "eventplatform-artifacts",
             ["Ecs:MaxAttempts"] = "2",
             ["Ecs:RetryBaseDelay"] = "00:00:00.010",
             ["Ecs:RetryMaxDelay"] = "00:00:00.020",
-        };
-
-        // Fixed credentials through the SDK's own chain, as a task role's would arrive.
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
-        factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
-        {
-            foreach (var (key, value) in settings)
-            {
-                host.UseSetting(key, value);
-            }
         });
-        http = factory.CreateClient();
-        http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        aws = host.Aws;
+        http = host.Client();
     }
 
     [OneTimeTearDown]
     public async Task StopTheHost()
     {
         http.Dispose();
-        await factory.DisposeAsync();
-        await aws.DisposeAsync();
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", null);
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", null);
-        await TestPostgres.DropDatabaseAsync(connectionString);
-        artifacts.Delete(recursive: true);
+        await host.DisposeAsync();
     }
 
     [Test]
@@ -100,7 +62,7 @@ public class When_a_job_runs_on_ecs_and_its_logs_are_read
             Assert.That(query.GetProperty("filterPattern").GetString(), Is.EqualTo($"{{ ($.jobId = \"{jobId}\") && ($.attempt = 1) }}"));
         });
 
-        var attemptFolder = Directory.CreateDirectory(Path.Combine(artifacts.FullName, "jobs", jobId.ToString(), "attempt-1"));
+        var attemptFolder = Directory.CreateDirectory(Path.Combine(host.Artifacts.FullName, "jobs", jobId.ToString(), "attempt-1"));
         await File.WriteAllTextAsync(Path.Combine(attemptFolder.FullName, "logs.txt"), "warming up\nhello\nbye\n");
         var queriesBefore = aws.RequestsFor("FilterLogEvents").Count;
 
@@ -145,7 +107,7 @@ public class When_a_job_runs_on_ecs_and_its_logs_are_read
             Patience,
             "the launcher's RunTask");
         Assert.That(run, Is.Not.Null);
-        await factory.Services.GetRequiredService<IBus>().Publish(
+        await host.Factory.Services.GetRequiredService<IBus>().Publish(
             new TaskStarted(jobId, 1, $"arn:aws:ecs:eu-west-1:123456789012:task/eventplatform-jobs/{jobId:N}", DateTimeOffset.UtcNow));
         await Eventually.MatchAsync(
             async () => (await http.GetFromJsonAsync<JsonElement>(new Uri($"/jobs/{jobId}", UriKind.Relative))).GetProperty("state").GetString(),
