@@ -173,7 +173,7 @@ public sealed class When_faults_strike_a_flow_of_jobs
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            $"select string_agg(type || coalesce(' ' || (data->>'Attempt'), ''), ', ' order by version) from {Schema}.mt_events where stream_id = @id"
+            $"select string_agg(type || coalesce(' ' || (data->>'Attempt'), '') || coalesce(' \"' || (data->>'Reason') || '\"', ''), ', ' order by version) from {Schema}.mt_events where stream_id = @id"
             + $" union all select (data->>'CurrentState') || ' attempt ' || (data->>'Attempt') || ' asked ' || (data->>'AskedLauncher') from {Schema}.mt_doc_jobstate where id = @id",
             connection);
         command.Parameters.AddWithValue("id", jobId);
@@ -192,12 +192,18 @@ public sealed class When_faults_strike_a_flow_of_jobs
         Assert.That(accepted, Has.Count.EqualTo(Jobs), "every submission was accepted in the end (retried with its Idempotency-Key)");
         Assert.That(ends.Streams, Is.EquivalentTo(accepted.Keys), "no job lost, none made up");
         var states = await StatesAsync(platform.ConnectionString);
+        var stories = new Dictionary<Guid, string>();
+        foreach (var (jobId, kind) in accepted.Where(job => states[job.Key] != Expected(job.Value)))
+        {
+            stories[jobId] = await StoryAsync(platform.ConnectionString, jobId);
+        }
+
         Assert.Multiple(() =>
         {
             foreach (var (jobId, kind) in accepted)
             {
                 Assert.That(ends.Terminal[jobId], Is.EqualTo(1), $"job {jobId} ({kind}) ends once");
-                Assert.That(states[jobId], Is.EqualTo(Expected(kind)), $"job {jobId} ({kind})");
+                Assert.That(states[jobId], Is.EqualTo(Expected(kind)), $"job {jobId} ({kind}): {stories.GetValueOrDefault(jobId)}");
             }
 
             Assert.That(ends.AttemptsStartedTwice, Is.Empty, "no attempt launched or started twice");

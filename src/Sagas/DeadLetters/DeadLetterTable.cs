@@ -25,4 +25,20 @@ public static class DeadLetterTable
     }
 
     public static string QualifiedName(IDocumentStore store) => $"{store.Options.DatabaseSchemaName}.{Name}";
+
+    /// <summary>Keeps one message a consumer gave up on; <paramref name="bodyJson"/> is the message itself, as JSON.</summary>
+    public static async Task RecordAsync(
+        IDocumentStore store, Guid id, string messageType, string bodyJson, string consumer, string exception, DateTimeOffset failedAt, CancellationToken cancellationToken)
+    {
+        await using var session = store.LightweightSession();
+        session.QueueSqlCommand(
+            $"insert into {QualifiedName(store)} (id, message_type, body, consumer, exception, failed_at) values (?, ?, ?::jsonb, ?, ?, ?) on conflict (id) do nothing",
+            id,
+            messageType,
+            bodyJson,
+            consumer,
+            exception,
+            failedAt);
+        await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+    }
 }

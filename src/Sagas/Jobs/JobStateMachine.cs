@@ -27,6 +27,7 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
         Event(() => Submitted, x => x.CorrelateById(m => m.Message.JobId));
         // A cancel may overtake its job's submission; it then waits for it (CancelPending).
         Event(() => CancelRequested, x => x.CorrelateById(m => m.Message.JobId));
+        Event(() => SubmissionRejected, x => x.CorrelateById(m => m.Message.JobId));
         Event(() => TaskStarted, x => ForExistingJob(x, m => m.JobId));
         Event(() => TaskStopped, x => ForExistingJob(x, m => m.JobId));
         Event(() => LaunchFailed, x => ForExistingJob(x, m => m.JobId));
@@ -43,13 +44,19 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
                 .TransitionTo(Queued),
             When(CancelRequested)
                 .Then(context => context.Saga.PendingCancel = context.Message)
-                .TransitionTo(CancelPending));
+                .TransitionTo(CancelPending),
+            When(SubmissionRejected)
+                .Then(context => transitions.Reject(context.Saga, context.Message, context.ConversationId))
+                .TransitionTo(Failed));
 
         During(CancelPending,
             When(Submitted)
                 .Then(context => transitions.Accept(context.Saga, context.Message, context.ConversationId))
                 .Then(context => transitions.CancelWhileQueued(context.Saga, context.Saga.PendingCancel!))
-                .TransitionTo(Cancelled));
+                .TransitionTo(Cancelled),
+            When(SubmissionRejected)
+                .Then(context => transitions.Reject(context.Saga, context.Message, context.ConversationId))
+                .TransitionTo(Failed));
 
         // Queued is two waits: for a slot (RetryToken null), or for a retry's back-off to end.
         During(Queued,
@@ -142,6 +149,7 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
 
         DuringAny(
             Ignore(Submitted),
+            Ignore(SubmissionRejected),
             Ignore(CancelRequested),
             Ignore(TaskStopped),
             Ignore(LaunchFailed),
@@ -164,6 +172,7 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
 
     public Event<JobSubmitted> Submitted { get; private set; } = null!;
     public Event<CancelJob> CancelRequested { get; private set; } = null!;
+    public Event<JobSubmissionRejected> SubmissionRejected { get; private set; } = null!;
     public Event<TaskStarted> TaskStarted { get; private set; } = null!;
     public Event<TaskStopped> TaskStopped { get; private set; } = null!;
     public Event<TaskLaunchFailed> LaunchFailed { get; private set; } = null!;

@@ -1,7 +1,9 @@
 using EventPlatform.Contracts.Jobs;
 using EventPlatform.Contracts.Tasks;
+using EventPlatform.Sagas.DeadLetters;
 using EventPlatform.Sagas.Scheduling;
 using MassTransit;
+using MassTransit.Middleware;
 
 namespace EventPlatform.Sagas.Jobs;
 
@@ -23,6 +25,13 @@ public sealed class JobStateMachineDefinition : SagaDefinition<JobState>
     {
         // Outermost: a timer is acknowledged once its delivery is handled or dead-lettered, after every retry.
         endpointConfigurator.UseConsumeFilter(typeof(AcknowledgeTimerFilter<>), context);
+        // A message that cannot be read raises no Fault<T>: keep it before MassTransit's own error handling moves it.
+        endpointConfigurator.ConfigureError(error =>
+        {
+            error.UseFilter(new UnreadableMessageFilter(context));
+            error.UseFilter(new GenerateFaultFilter());
+            error.UseFilter(new ErrorTransportFilter());
+        });
         endpointConfigurator.UseMessageRetry(retry => retry.Exponential(
             retryLimit: 8, minInterval: TimeSpan.FromMilliseconds(5), maxInterval: TimeSpan.FromSeconds(1), intervalDelta: TimeSpan.FromMilliseconds(20)));
         endpointConfigurator.UseInMemoryOutbox(context);

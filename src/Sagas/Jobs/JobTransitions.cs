@@ -34,6 +34,15 @@ internal sealed class JobTransitions(JobLifecycleOptions settings, TimeProvider 
         job.Record(new JobQueued(job.CorrelationId, job.Attempt, clock.GetUtcNow()));
     }
 
+    /// <summary>A submission its saga could not take ends the job at once; a cancel that waited for it is moot.</summary>
+    public void Reject(JobState job, JobSubmissionRejected rejected, Guid? conversationId)
+    {
+        job.EventCorrelationId ??= conversationId?.ToString("N");
+        job.Attempt = Math.Max(job.Attempt, 1);
+        job.Timers.Cancel(job.CorrelationId);
+        job.Record(new JobFailed(job.CorrelationId, job.Attempt, ExitCode: null, $"The submission could not be processed: {rejected.Reason}", clock.GetUtcNow()));
+    }
+
     public void Requeue(JobState job, int attempt)
     {
         job.RetryToken = null;

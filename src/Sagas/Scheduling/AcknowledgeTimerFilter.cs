@@ -1,6 +1,6 @@
+using EventPlatform.Sagas.DeadLetters;
 using Marten;
 using MassTransit;
-using Npgsql;
 
 namespace EventPlatform.Sagas.Scheduling;
 
@@ -8,7 +8,8 @@ namespace EventPlatform.Sagas.Scheduling;
 /// Deletes the row of a dispatched timer once its consumer is done with it, handled or dead-lettered:
 /// until then the dispatcher publishes it again every <see cref="SchedulerOptions.RedeliveryDelay"/>.
 /// The consumer's own transaction has committed by then, so a crash in between only repeats a message
-/// the saga recognises by its token.
+/// the saga recognises by its token. A delivery that failed because the database or the network was
+/// away is not acknowledged: it comes back once they may be back.
 /// </summary>
 internal sealed class AcknowledgeTimerFilter<T>(IDocumentStore store) : IFilter<ConsumeContext<T>>
     where T : class
@@ -19,19 +20,23 @@ internal sealed class AcknowledgeTimerFilter<T>(IDocumentStore store) : IFilter<
         {
             await next.Send(context).ConfigureAwait(false);
         }
-        finally
+        catch (Exception ex) when (TransientFaults.Is(ex))
         {
-            if (context.Headers.Get<string>(ScheduledMessageTable.TokenHeader) is { } header && Guid.TryParseExact(header, "N", out var token))
-            {
-                await using var connection = (NpgsqlConnection)store.Storage.Database.CreateConnection();
-                await connection.OpenAsync(CancellationToken.None).ConfigureAwait(false);
-                await using var delete = new NpgsqlCommand(
-                    $"delete from {ScheduledMessageTable.QualifiedName(store.Options.DatabaseSchemaName)} where token_id = @token", connection);
-                delete.Parameters.AddWithValue("token", token);
-                await delete.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
-            }
+            throw;
         }
+        catch (Exception)
+        {
+            await AcknowledgeAsync(context).ConfigureAwait(false);
+            throw;
+        }
+
+        await AcknowledgeAsync(context).ConfigureAwait(false);
     }
 
     public void Probe(ProbeContext context) => context.CreateFilterScope("acknowledgeTimer");
+
+    private Task AcknowledgeAsync(ConsumeContext<T> context) =>
+        context.Headers.Get<string>(ScheduledMessageTable.TokenHeader) is { } header && Guid.TryParseExact(header, "N", out var token)
+            ? ScheduledMessageTable.AcknowledgeAsync(store, token, CancellationToken.None)
+            : Task.CompletedTask;
 }

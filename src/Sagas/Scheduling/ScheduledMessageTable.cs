@@ -1,4 +1,5 @@
 using Marten;
+using Npgsql;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
 
@@ -43,6 +44,16 @@ public static class ScheduledMessageTable
     /// <summary>Cancels a scheduled message in the session's transaction; a token already fired or unknown is fine.</summary>
     public static void QueueUnschedule(this IDocumentSession session, Guid tokenId) =>
         session.QueueSqlCommand($"delete from {QualifiedName(session)} where token_id = ?", tokenId);
+
+    /// <summary>A dispatched message was handled (or can never be): the dispatcher stops publishing it again.</summary>
+    internal static async Task AcknowledgeAsync(IDocumentStore store, Guid tokenId, CancellationToken cancellationToken)
+    {
+        await using var connection = (NpgsqlConnection)store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var delete = new NpgsqlCommand($"delete from {QualifiedName(store.Options.DatabaseSchemaName)} where token_id = @token", connection);
+        delete.Parameters.AddWithValue("token", tokenId);
+        await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     internal static string QualifiedName(string schema) => $"{schema}.{Name}";
 
