@@ -57,7 +57,16 @@ internal sealed class EndedAttempts(TimeProvider clock)
     /// </summary>
     public IJobMessage? Answer(ReconcileTask question, (string TaskArn, DateTimeOffset StartedAt)? running, TimeProvider clock)
     {
-        if (TryGet(question.JobId, question.Attempt, out var outcome))
+        var hasEnded = TryGet(question.JobId, question.Attempt, out var outcome);
+
+        // The asker's task is not the one that ran the attempt here: it died with an earlier host.
+        var known = hasEnded ? outcome?.TaskId : running?.TaskArn;
+        if (question.TaskId is { Length: > 0 } asked && known is { Length: > 0 } && known != asked)
+        {
+            return TaskLost.For(question, clock);
+        }
+
+        if (hasEnded)
         {
             return outcome ?? (question.TaskId is not null || question.RelaunchIfUnknown ? TaskLost.For(question, clock) : null);
         }

@@ -97,10 +97,10 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
                 .TransitionTo(Failed));
 
         During(Starting, Running,
-            When(TaskStopped, context => IsCurrent(context.Saga, context.Message.Attempt) && Verdict(context) == TaskVerdictKind.Succeeded)
+            When(TaskStopped, context => IsOfTheJobsTask(context.Saga, context.Message) && Verdict(context) == TaskVerdictKind.Succeeded)
                 .Then(context => transitions.Succeed(context.Saga, context.Message))
                 .TransitionTo(Succeeded),
-            When(TaskStopped, context => IsCurrent(context.Saga, context.Message.Attempt) && Verdict(context) != TaskVerdictKind.Succeeded)
+            When(TaskStopped, context => IsOfTheJobsTask(context.Saga, context.Message) && Verdict(context) != TaskVerdictKind.Succeeded)
                 .Then(context => transitions.NoteFailure(context.Saga, TaskVerdict.Of(context.Message, context.Saga.Spec!, settings), context.Message))
                 .IfElse(
                     context => Verdict(context) == TaskVerdictKind.Retryable && HasAttemptsLeft(context.Saga),
@@ -123,7 +123,7 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
                 .TransitionTo(TimedOut));
 
         During(Cancelling,
-            When(TaskStopped, context => IsCurrent(context.Saga, context.Message.Attempt))
+            When(TaskStopped, context => IsOfTheJobsTask(context.Saga, context.Message))
                 .Then(context => transitions.EndCancelled(context.Saga, "The task stopped.", context.Saga.NoEarlierThanKnown(context.Message.StoppedAt)))
                 .TransitionTo(Cancelled),
             When(LaunchFailed, context => IsCurrent(context.Saga, context.Message.Attempt))
@@ -190,6 +190,15 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
     }
 
     private static bool IsCurrent(JobState job, int attempt) => job.Attempt == attempt;
+
+    /// <summary>
+    /// The current attempt's task, or one of it where either side does not know a task: a second task of
+    /// the same attempt (a launch delivered again after its launcher restarted) is stopped as unwanted,
+    /// and its stop must not end the job whose task still runs.
+    /// </summary>
+    private static bool IsOfTheJobsTask(JobState job, TaskStopped stopped) =>
+        IsCurrent(job, stopped.Attempt)
+        && (string.IsNullOrEmpty(job.TaskId) || string.IsNullOrEmpty(stopped.TaskId) || job.TaskId == stopped.TaskId);
 
     /// <summary>Decided on the state before this message: the start that makes a job Running is wanted.</summary>
     private bool IsUnwanted(BehaviorContext<JobState, TaskStarted> context) =>

@@ -100,6 +100,26 @@ public class When_the_instant_launcher_launches_a_task
         await launcher.StopAsync(new StopTask(JobId, 2, null, "done"), CancellationToken.None);
     }
 
+    [Test]
+    public async Task Should_call_lost_a_task_of_the_attempt_that_is_not_the_one_it_runs()
+    {
+        // A launch delivered again after an earlier host died runs the attempt here as a new task;
+        // the task the job knows died with that host, and must not be taken for the new one.
+        await using var intake = await IntakeHarness.StartAsync();
+        using var launcher = new InstantTaskLauncher(intake.Intake, new FixedClock(Now));
+        await launcher.LaunchAsync(new LaunchTask(JobId, 1, Spec("sleep", "30")), CancellationToken.None);
+        var running = (TaskStarted)(await launcher.ReconcileAsync(new ReconcileTask(JobId, 1, TaskId: null), CancellationToken.None))!;
+
+        var aboutItsOwn = await launcher.ReconcileAsync(new ReconcileTask(JobId, 1, running.TaskId), CancellationToken.None);
+        var aboutTheDeadOne = await launcher.ReconcileAsync(new ReconcileTask(JobId, 1, "arn:task-of-the-host-that-died"), CancellationToken.None);
+
+        Assert.That(aboutItsOwn, Is.Null, "a running task the asker knows is no news");
+        Assert.That(aboutTheDeadOne, Is.TypeOf<TaskStopped>()
+            .With.Property(nameof(TaskStopped.StopCode)).EqualTo("TaskLost")
+            .And.Property(nameof(TaskStopped.TaskId)).EqualTo("arn:task-of-the-host-that-died"));
+        await launcher.StopAsync(new StopTask(JobId, 1, null, "done"), CancellationToken.None);
+    }
+
     private static JobSpec Spec(params string[] command) =>
         new(command.Length == 0 ? ["true"] : command, 60, JobPriority.Normal, new Dictionary<string, string>());
 }

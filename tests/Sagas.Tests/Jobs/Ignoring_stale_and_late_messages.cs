@@ -336,3 +336,29 @@ public class When_messages_arrive_after_the_job_failed : JobLifecycleSpecificati
         AssertTheJobHoldsNoTimers();
     }
 }
+
+public class When_a_second_task_of_the_running_attempt_stops : JobLifecycleSpecification
+{
+    [SetUp]
+    public async Task A_launch_delivered_again_ran_the_attempt_as_another_task_which_was_stopped()
+    {
+        await GivenARunningJob();
+        var stray = new TaskStopped(JobId, 1, $"{TaskId}-stray", 143, "EssentialContainerExited", "Essential container in task exited", StoppedAt);
+        await When(stray, theJobIs: x => x.Running);
+    }
+
+    [Test]
+    public void Should_keep_the_job_running_on_its_own_task()
+    {
+        Assert.That(TerminalEvents, Is.Empty);
+        Assert.That(Job.TaskId, Is.EqualTo(TaskId));
+    }
+
+    [Test]
+    public async Task Should_still_end_the_job_when_its_own_task_stops()
+    {
+        await When(Stopped(exitCode: 0), theJobIs: x => x.Succeeded);
+
+        Assert.That(TerminalEvents, Has.Count.EqualTo(1));
+    }
+}
