@@ -9,6 +9,7 @@ source "$EP_ROOT/scripts/rabbitmq.sh"
 ep_provision
 ep_provision_emulator
 ep_provision_rabbitmq
+ep_provision_prometheus
 ep_build
 
 # The CloudFormation templates and the GitHub workflows are checked offline before anything runs.

@@ -10,7 +10,7 @@ using Serilog.Formatting.Compact;
 
 namespace EventPlatform.Host;
 
-/// <summary>What every EventPlatform host has: JSON logs, ProblemDetails errors with request ids, health.</summary>
+/// <summary>What every EventPlatform host has: JSON logs, ProblemDetails errors with request ids, health, metrics.</summary>
 internal static class PlatformDefaults
 {
     public static void AddPlatformDefaults(this WebApplicationBuilder builder)
@@ -39,6 +39,7 @@ internal static class PlatformDefaults
         });
         builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres");
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddPlatformTelemetry();
     }
 
     public static void UsePlatformDefaults(this WebApplication app)
@@ -47,6 +48,7 @@ internal static class PlatformDefaults
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapHealth();
+        app.MapPlatformTelemetry();
     }
 
     /// <summary>Runs the host; a port already in use is one line on stderr and exit code 2, not a stack trace.</summary>

@@ -36,6 +36,9 @@ public sealed class JobState : SagaStateMachineInstance, IEventSourcedSaga
     /// <summary>Why the latest attempt failed; the job's error if no attempt is left.</summary>
     public string? LastFailure { get; set; }
 
+    /// <summary>Why the latest attempt failed, as a word of <see cref="FailureCauses"/>.</summary>
+    public string? LastFailureCause { get; set; }
+
     public int? LastExitCode { get; set; }
 
     /// <summary>When the latest failure happened: the task's own stop time where there is one.</summary>

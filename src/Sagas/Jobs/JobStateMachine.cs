@@ -73,7 +73,7 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
                 .Then(context => transitions.MarkRunning(context.Saga, context.Message))
                 .TransitionTo(Running),
             When(StartDeadline, context => context.Message.TokenId == context.Saga.StartDeadlineToken && !context.Saga.AskedLauncher)
-                .Then(context => transitions.NoteFailure(context.Saga, $"The task did not start within {Seconds(settings.StartTimeout)} s."))
+                .Then(context => transitions.NoteFailure(context.Saga, $"The task did not start within {Seconds(settings.StartTimeout)} s.", FailureCauses.StartTimeout))
                 .Then(context => transitions.AskLauncher(context.Saga))
                 .Publish(context => AskWhatBecameOf(context.Saga)),
             When(StartDeadline, context => context.Message.TokenId == context.Saga.StartDeadlineToken && context.Saga.AskedLauncher)
@@ -81,11 +81,11 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
                     context.Saga.CorrelationId, context.Saga.Attempt, TaskId: null, "The task did not start in time."))
                 .IfElse(context => HasAttemptsLeft(context.Saga), Retry, GiveUp),
             When(LaunchFailed, context => IsCurrent(context.Saga, context.Message.Attempt) && context.Message.Retryable && !context.Saga.AskedLauncher)
-                .Then(context => transitions.NoteFailure(context.Saga, $"The task could not be launched: {context.Message.Reason}"))
+                .Then(context => transitions.NoteFailure(context.Saga, $"The task could not be launched: {context.Message.Reason}", FailureCauses.LaunchFailed))
                 .Then(context => transitions.AskLauncher(context.Saga))
                 .Publish(context => AskWhatBecameOf(context.Saga)),
             When(LaunchFailed, context => IsCurrent(context.Saga, context.Message.Attempt) && !context.Message.Retryable)
-                .Then(context => transitions.NoteFailure(context.Saga, $"The task could not be launched: {context.Message.Reason}"))
+                .Then(context => transitions.NoteFailure(context.Saga, $"The task could not be launched: {context.Message.Reason}", FailureCauses.LaunchFailed))
                 .Then(context => transitions.Fail(context.Saga))
                 .TransitionTo(Failed));
 

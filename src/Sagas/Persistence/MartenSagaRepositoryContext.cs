@@ -24,16 +24,19 @@ internal sealed class MartenSagaRepositoryContext<TSaga, TMessage> :
     private readonly IDocumentSession session;
     private readonly ConsumeContext<TMessage> consumeContext;
     private readonly ISagaConsumeContextFactory<IDocumentSession, TSaga> factory;
+    private readonly IReadOnlyList<ISagaCommitObserver<TSaga>> observers;
 
     public MartenSagaRepositoryContext(
         IDocumentSession session,
         ConsumeContext<TMessage> consumeContext,
-        ISagaConsumeContextFactory<IDocumentSession, TSaga> factory)
+        ISagaConsumeContextFactory<IDocumentSession, TSaga> factory,
+        IReadOnlyList<ISagaCommitObserver<TSaga>> observers)
         : base(consumeContext)
     {
         this.session = session;
         this.consumeContext = consumeContext;
         this.factory = factory;
+        this.observers = observers;
     }
 
     public Task<SagaConsumeContext<TSaga, T>> CreateSagaConsumeContext<T>(ConsumeContext<T> context, TSaga instance, SagaConsumeContextMode mode)
@@ -117,6 +120,11 @@ internal sealed class MartenSagaRepositoryContext<TSaga, TMessage> :
         saga.StageWrites(session);
 
         await session.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
+        foreach (var observer in observers)
+        {
+            observer.Committed(saga, saga.UncommittedEvents);
+        }
+
         saga.MarkCommitted();
     }
 }

@@ -26,6 +26,7 @@ internal sealed class SubmitJobHandler(
     IPublishEndpoint bus,
     IOptions<JobLifecycleOptions> lifecycle,
     IOptions<AdmissionOptions> admission,
+    SubmissionMetrics metrics,
     TimeProvider clock)
 {
     public async Task<SubmitJobOutcome> HandleAsync(SubmitJob command, CancellationToken cancellationToken)
@@ -55,6 +56,7 @@ internal sealed class SubmitJobHandler(
 
         // Published only after the stream committed, so the saga never sees a job that is not stored.
         await bus.Publish(submitted, context => context.ConversationId = conversationId, cancellationToken);
+        metrics.Submitted(command.Spec.Priority);
         return new SubmitJobOutcome.Accepted(jobId);
     }
 

@@ -1,0 +1,115 @@
+using EventPlatform.Api.Jobs.Submitting;
+using EventPlatform.EcsBridge.Telemetry;
+using EventPlatform.Sagas.Telemetry;
+using Npgsql;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+
+namespace EventPlatform.Host;
+
+/// <summary>
+/// Every host's metrics through OpenTelemetry: each module's meter and the instruments of the
+/// runtime, ASP.NET Core, HttpClient, Npgsql and MassTransit, exported as <see cref="TelemetryOptions"/>
+/// says (a Prometheus scrape endpoint by default, OTLP when an endpoint is set).
+/// See docs/observability.md and docs/adr/0024-telemetry-through-opentelemetry.md.
+/// </summary>
+internal static class PlatformTelemetry
+{
+    /// <summary>Every module's meter; a module a host does not run simply records nothing.</summary>
+    private static readonly string[] PlatformMeters =
+    [
+        SubmissionMetrics.MeterName, LifecycleMetrics.MeterName, BridgeMetrics.MeterName,
+        "MassTransit",
+    ];
+
+    public static void AddPlatformTelemetry(this WebApplicationBuilder builder)
+    {
+        var settings = TelemetryOptions.From(builder.Configuration);
+        builder.Services.AddSingleton(settings);
+        if (!settings.Prometheus.Enabled && settings.Otlp.Endpoint is null)
+        {
+            return;
+        }
+
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(settings.ServiceName))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(PlatformMeters)
+                    .AddRuntimeInstrumentation()
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddNpgsqlInstrumentation();
+                if (settings.Prometheus.Enabled)
+                {
+                    metrics.AddPrometheusExporter();
+                }
+
+                if (settings.Otlp.Endpoint is { } endpoint)
+                {
+                    metrics.AddOtlpExporter(otlp => otlp.Endpoint = endpoint);
+                }
+            });
+    }
+
+    /// <summary>
+    /// The scrape endpoint, without a key; with <see cref="PrometheusOptions.Port"/> it answers only on that
+    /// port, which the host must also listen on (<c>--urls</c> or <c>ASPNETCORE_URLS</c>), so that a port
+    /// the load balancer does not route can carry it.
+    /// </summary>
+    public static void MapPlatformTelemetry(this WebApplication app)
+    {
+        var settings = app.Services.GetRequiredService<TelemetryOptions>();
+        if (!settings.Prometheus.Enabled)
+        {
+            return;
+        }
+
+        // The operators' endpoint, in Prometheus's text format: not part of the API the description documents.
+        var endpoint = app.MapPrometheusScrapingEndpoint(settings.Prometheus.Path).AllowAnonymous().ExcludeFromDescription();
+        if (settings.Prometheus.Port is { } port)
+        {
+            endpoint.RequireHost($"*:{port}");
+        }
+    }
+}
+
+/// <summary><c>Telemetry</c>: which exports a host runs.</summary>
+internal sealed class TelemetryOptions
+{
+    public const string Section = "Telemetry";
+
+    public string ServiceName { get; set; } = "eventplatform";
+
+    public PrometheusOptions Prometheus { get; set; } = new();
+
+    public OtlpOptions Otlp { get; set; } = new();
+
+    /// <exception cref="HostConfigurationException">A setting that cannot work.</exception>
+    public static TelemetryOptions From(IConfiguration configuration)
+    {
+        var settings = configuration.GetSection(Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        if (!settings.Prometheus.Path.StartsWith('/'))
+        {
+            throw new HostConfigurationException($"{Section}:Prometheus:Path '{settings.Prometheus.Path}' must start with '/'.");
+        }
+
+        return settings;
+    }
+}
+
+internal sealed class PrometheusOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    public string Path { get; set; } = "/metrics";
+
+    /// <summary>The only local port the endpoint answers on; null: any port the host listens on.</summary>
+    public int? Port { get; set; }
+}
+
+internal sealed class OtlpOptions
+{
+    /// <summary>The collector (such as <c>http://127.0.0.1:4317</c>); null: no OTLP export.</summary>
+    public Uri? Endpoint { get; set; }
+}
