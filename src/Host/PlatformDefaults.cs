@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using EventPlatform.Api.Http;
+using EventPlatform.Host.Telemetry;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Serilog;
@@ -13,7 +14,7 @@ namespace EventPlatform.Host;
 /// <summary>What every EventPlatform host has: JSON logs, ProblemDetails errors with request ids, health, metrics.</summary>
 internal static class PlatformDefaults
 {
-    public static void AddPlatformDefaults(this WebApplicationBuilder builder)
+    public static void AddPlatformDefaults(this WebApplicationBuilder builder, PlatformModules modules)
     {
         builder.Services.AddSerilog(logger => logger
             .MinimumLevel.Information()
@@ -39,7 +40,7 @@ internal static class PlatformDefaults
         });
         builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres");
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.AddPlatformTelemetry();
+        builder.AddPlatformTelemetry(modules);
     }
 
     public static void UsePlatformDefaults(this WebApplication app)

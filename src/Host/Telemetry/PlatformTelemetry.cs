@@ -5,12 +5,13 @@ using Npgsql;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 
-namespace EventPlatform.Host;
+namespace EventPlatform.Host.Telemetry;
 
 /// <summary>
 /// Every host's metrics through OpenTelemetry: each module's meter and the instruments of the
 /// runtime, ASP.NET Core, HttpClient, Npgsql and MassTransit, exported as <see cref="TelemetryOptions"/>
-/// says (a Prometheus scrape endpoint by default, OTLP when an endpoint is set).
+/// says (a Prometheus scrape endpoint by default; OTLP when an endpoint is set; CloudWatch Embedded
+/// Metric Format lines on stdout when switched on).
 /// See docs/observability.md and docs/adr/0024-telemetry-through-opentelemetry.md.
 /// </summary>
 internal static class PlatformTelemetry
@@ -22,17 +23,19 @@ internal static class PlatformTelemetry
         "MassTransit",
     ];
 
-    public static void AddPlatformTelemetry(this WebApplicationBuilder builder)
+    public static void AddPlatformTelemetry(this WebApplicationBuilder builder, PlatformModules modules)
     {
         var settings = TelemetryOptions.From(builder.Configuration);
         builder.Services.AddSingleton(settings);
-        if (!settings.Prometheus.Enabled && settings.Otlp.Endpoint is null)
+        if (!settings.Prometheus.Enabled && settings.Otlp.Endpoint is null && !settings.Emf.Enabled)
         {
             return;
         }
 
+        // Each ECS service runs its own modules: they name it, unless configuration does.
+        var service = settings.ServiceName ?? modules.ToString().Replace(", ", "+", StringComparison.Ordinal);
         builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(settings.ServiceName))
+            .ConfigureResource(resource => resource.AddService(service))
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(PlatformMeters)
@@ -48,6 +51,17 @@ internal static class PlatformTelemetry
                 if (settings.Otlp.Endpoint is { } endpoint)
                 {
                     metrics.AddOtlpExporter(otlp => otlp.Endpoint = endpoint);
+                }
+
+                if (settings.Emf.Enabled)
+                {
+                    // CloudWatch adds up what each line carries: counters go as the change since the last line.
+                    metrics.AddReader(new PeriodicExportingMetricReader(
+                        new EmfMetricExporter(settings.Emf.Namespace, service, Console.Out),
+                        (int)settings.Emf.Interval.TotalMilliseconds)
+                    {
+                        TemporalityPreference = MetricReaderTemporalityPreference.Delta,
+                    });
                 }
             });
     }
@@ -79,11 +93,14 @@ internal sealed class TelemetryOptions
 {
     public const string Section = "Telemetry";
 
-    public string ServiceName { get; set; } = "eventplatform";
+    /// <summary>Null: the modules the host runs (<c>Api</c>, <c>Sagas</c>, <c>All</c>...).</summary>
+    public string? ServiceName { get; set; }
 
     public PrometheusOptions Prometheus { get; set; } = new();
 
     public OtlpOptions Otlp { get; set; } = new();
+
+    public EmfOptions Emf { get; set; } = new();
 
     /// <exception cref="HostConfigurationException">A setting that cannot work.</exception>
     public static TelemetryOptions From(IConfiguration configuration)
@@ -92,6 +109,11 @@ internal sealed class TelemetryOptions
         if (!settings.Prometheus.Path.StartsWith('/'))
         {
             throw new HostConfigurationException($"{Section}:Prometheus:Path '{settings.Prometheus.Path}' must start with '/'.");
+        }
+
+        if (settings.Emf.Interval < TimeSpan.FromSeconds(1))
+        {
+            throw new HostConfigurationException($"{Section}:Emf:Interval '{settings.Emf.Interval}' is shorter than CloudWatch's finest resolution, one second.");
         }
 
         return settings;
@@ -112,4 +134,15 @@ internal sealed class OtlpOptions
 {
     /// <summary>The collector (such as <c>http://127.0.0.1:4317</c>); null: no OTLP export.</summary>
     public Uri? Endpoint { get; set; }
+}
+
+/// <summary>CloudWatch Embedded Metric Format lines on stdout (on in the host image that the AWS services run).</summary>
+internal sealed class EmfOptions
+{
+    public bool Enabled { get; set; }
+
+    public string Namespace { get; set; } = "EventPlatform";
+
+    /// <summary>How often the lines are written: one per set of labels each time.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(1);
 }
