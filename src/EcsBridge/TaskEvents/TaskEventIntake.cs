@@ -56,6 +56,7 @@ public sealed partial class TaskEventIntake(IBus bus, ILogger<TaskEventIntake> l
             return TaskEventOutcome.Ignored;
         }
 
+        using var span = BridgeMetrics.Trace(translation.TraceParent, "task event");
         await bus.Publish(
             translation.Message!,
             translation.Message!.GetType(),

@@ -61,10 +61,11 @@ internal static class TaskEventTranslator
 
         var at = change.Time ?? DateTimeOffset.UtcNow;
         var correlationId = ReadCorrelationId(detail);
+        var traceParent = Override(detail, TaskVariables.TraceParent);
         return detail.LastStatus switch
         {
             Running => TaskEventTranslation.Translated(
-                taskArn, detail.Version, new TaskStarted(jobId, attempt, taskArn, detail.StartedAt ?? at), correlationId),
+                taskArn, detail.Version, new TaskStarted(jobId, attempt, taskArn, detail.StartedAt ?? at), correlationId, traceParent),
             _ => TaskEventTranslation.Translated(
                 taskArn,
                 detail.Version,
@@ -79,7 +80,8 @@ internal static class TaskEventTranslator
                 {
                     ContainerReason = JobContainer(detail)?.Reason,
                 },
-                correlationId),
+                correlationId,
+                traceParent),
         };
     }
 
@@ -117,8 +119,11 @@ public enum TaskEventOutcome
 internal sealed record TaskEventTranslation(
     TaskEventOutcome Outcome, string? TaskArn, long Version, object? Message, string? Reason, Guid? CorrelationId = null, bool IsProgress = false)
 {
-    public static TaskEventTranslation Translated(string taskArn, long version, object message, Guid? correlationId) =>
-        new(TaskEventOutcome.Translated, taskArn, version, message, null, correlationId);
+    /// <summary>The job's trace, from the task's overrides (<c>EP_TRACEPARENT</c>); not part of what the event means.</summary>
+    public string? TraceParent { get; init; }
+
+    public static TaskEventTranslation Translated(string taskArn, long version, object message, Guid? correlationId, string? traceParent = null) =>
+        new(TaskEventOutcome.Translated, taskArn, version, message, null, correlationId) { TraceParent = traceParent };
 
     public static TaskEventTranslation Ignored(string reason) => new(TaskEventOutcome.Ignored, null, 0, null, reason);
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace EventPlatform.EcsBridge.Telemetry;
@@ -6,6 +7,11 @@ namespace EventPlatform.EcsBridge.Telemetry;
 public sealed class BridgeMetrics
 {
     public const string MeterName = "EventPlatform.EcsBridge";
+
+    /// <summary>The bridge's spans: a task's state change continues the job's trace (its task carries it).</summary>
+    public const string SourceName = "EventPlatform.EcsBridge";
+
+    private static readonly ActivitySource Source = new(SourceName);
 
     private readonly Counter<long> launches;
     private readonly Counter<long> launchFailures;
@@ -22,6 +28,10 @@ public sealed class BridgeMetrics
         dropped = meter.CreateCounter<long>("eventplatform.task_events.dropped", "{event}", "Task state changes not passed on, by why (duplicate, stale, foreign).");
         findings = meter.CreateCounter<long>("eventplatform.reconciliation.findings", "{answer}", "What the launcher answered when asked about a task, by finding.");
     }
+
+    /// <summary>A span in the trace <paramref name="traceParent"/> names; null when there is none or nobody listens.</summary>
+    public static Activity? Trace(string? traceParent, string what) =>
+        ActivityContext.TryParse(traceParent, traceState: null, out var parent) ? Source.StartActivity(what, ActivityKind.Consumer, parent) : null;
 
     /// <summary>A label value for <paramref name="launcher"/>: its type's name without "TaskLauncher" (ecs, local, instant).</summary>
     public static string LauncherName(ITaskLauncher launcher)

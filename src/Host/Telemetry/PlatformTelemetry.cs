@@ -4,6 +4,7 @@ using EventPlatform.Sagas.Telemetry;
 using Npgsql;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace EventPlatform.Host.Telemetry;
 
@@ -23,20 +24,38 @@ internal static class PlatformTelemetry
         "MassTransit",
     ];
 
+    /// <summary>MassTransit's bus hops and the modules' own spans (resumed job traces).</summary>
+    private static readonly string[] PlatformSources = ["MassTransit", JobTrace.SourceName, BridgeMetrics.SourceName];
+
     public static void AddPlatformTelemetry(this WebApplicationBuilder builder, PlatformModules modules)
     {
         var settings = TelemetryOptions.From(builder.Configuration);
         builder.Services.AddSingleton(settings);
+        // Each ECS service runs its own modules: they name it, unless configuration does.
+        var service = settings.ServiceName ?? modules.ToString().Replace(", ", "+", StringComparison.Ordinal);
+        var telemetry = builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService(service));
+
+        // Spans are made even with no exporter: every log line written in one names its trace (@tr).
+        if (settings.Tracing.Enabled)
+        {
+            telemetry.WithTracing(tracing =>
+            {
+                tracing.AddSource(PlatformSources)
+                    .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = http => !IsScrape(http, settings))
+                    .AddHttpClientInstrumentation();
+                if (settings.Otlp.Endpoint is { } endpoint)
+                {
+                    tracing.AddOtlpExporter(otlp => otlp.Endpoint = endpoint);
+                }
+            });
+        }
+
         if (!settings.Prometheus.Enabled && settings.Otlp.Endpoint is null && !settings.Emf.Enabled)
         {
             return;
         }
 
-        // Each ECS service runs its own modules: they name it, unless configuration does.
-        var service = settings.ServiceName ?? modules.ToString().Replace(", ", "+", StringComparison.Ordinal);
-        builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(service))
-            .WithMetrics(metrics =>
+        telemetry.WithMetrics(metrics =>
             {
                 metrics.AddMeter(PlatformMeters)
                     .AddRuntimeInstrumentation()
@@ -65,6 +84,9 @@ internal static class PlatformTelemetry
                 }
             });
     }
+
+    private static bool IsScrape(HttpContext http, TelemetryOptions settings) =>
+        settings.Prometheus.Enabled && http.Request.Path.Equals(settings.Prometheus.Path, StringComparison.Ordinal);
 
     /// <summary>
     /// The scrape endpoint, without a key; with <see cref="PrometheusOptions.Port"/> it answers only on that
@@ -101,6 +123,8 @@ internal sealed class TelemetryOptions
     public OtlpOptions Otlp { get; set; } = new();
 
     public EmfOptions Emf { get; set; } = new();
+
+    public TracingOptions Tracing { get; set; } = new();
 
     /// <exception cref="HostConfigurationException">A setting that cannot work.</exception>
     public static TelemetryOptions From(IConfiguration configuration)
@@ -145,4 +169,10 @@ internal sealed class EmfOptions
 
     /// <summary>How often the lines are written: one per set of labels each time.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+internal sealed class TracingOptions
+{
+    /// <summary>Spans for every request, bus hop and resumed job trace; exported only through OTLP.</summary>
+    public bool Enabled { get; set; } = true;
 }

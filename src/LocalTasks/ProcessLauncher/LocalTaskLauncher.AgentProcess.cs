@@ -56,6 +56,13 @@ internal sealed partial class LocalTaskLauncher
         {
             startInfo.Environment[TaskVariables.CorrelationId] = correlationId.ToString("N");
         }
+
+        startInfo.Environment.Remove(TaskVariables.TraceParent);
+        if (launch.TraceParent is { } traceParent)
+        {
+            startInfo.Environment[TaskVariables.TraceParent] = traceParent;
+        }
+
         foreach (var (name, value) in sandboxed?.AgentVariables() ?? [])
         {
             startInfo.Environment[name] = value;

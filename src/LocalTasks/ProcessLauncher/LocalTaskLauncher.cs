@@ -38,7 +38,7 @@ internal sealed partial class LocalTaskLauncher(
     public async Task LaunchAsync(LaunchTask launch, CancellationToken cancellationToken)
     {
         var workDirectory = Path.Combine(settings.WorkRoot, $"{launch.JobId:N}-{launch.Attempt}");
-        var task = new LocalTask(launch.JobId, launch.Attempt, LocalTaskEvents.NewTaskArn(), workDirectory) { CorrelationId = launch.CorrelationId };
+        var task = new LocalTask(launch.JobId, launch.Attempt, LocalTaskEvents.NewTaskArn(), workDirectory) { CorrelationId = launch.CorrelationId, TraceParent = launch.TraceParent };
         lock (gate)
         {
             if (ended.Contains(launch.JobId, launch.Attempt))

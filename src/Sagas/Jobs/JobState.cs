@@ -25,6 +25,8 @@ public sealed class JobState : SagaStateMachineInstance, IEventSourcedSaga
     /// <summary>The job's correlation id (<see cref="EventCorrelationId"/>) as the bus carries it: the conversation its submission started.</summary>
     public static Guid? ConversationOf(string? eventCorrelationId) => Guid.TryParse(eventCorrelationId, out var id) ? id : null;
 
+    public string? TraceParent { get; set; }
+
     public string UserId { get; set; } = string.Empty;
 
     public JobSpec? Spec { get; set; }

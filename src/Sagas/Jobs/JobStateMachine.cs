@@ -1,5 +1,6 @@
 using EventPlatform.Contracts.Jobs;
 using EventPlatform.Contracts.Tasks;
+using EventPlatform.Sagas.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -194,7 +195,11 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
     private static ReconcileTask AskWhatBecameOf(JobState job) =>
         new(job.CorrelationId, job.Attempt, TaskId: null) { RelaunchIfUnknown = true };
 
-    private static LaunchTask Launch(JobState job) => new(job.CorrelationId, job.Attempt, job.Spec!) { CorrelationId = JobState.ConversationOf(job.EventCorrelationId) };
+    private static LaunchTask Launch(JobState job) => new(job.CorrelationId, job.Attempt, job.Spec!)
+    {
+        CorrelationId = JobState.ConversationOf(job.EventCorrelationId),
+        TraceParent = JobTrace.Follow(job.TraceParent, System.Diagnostics.Activity.Current),
+    };
 
     private TaskVerdictKind Verdict(BehaviorContext<JobState, TaskStopped> context) =>
         TaskVerdict.Of(context.Message, context.Saga.Spec!, settings).Kind;

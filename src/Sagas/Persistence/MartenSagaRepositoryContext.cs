@@ -1,4 +1,5 @@
 using EventPlatform.Sagas.Scheduling;
+using EventPlatform.Sagas.Telemetry;
 using Marten;
 using Marten.Exceptions;
 using MassTransit;
@@ -100,6 +101,7 @@ internal sealed class MartenSagaRepositoryContext<TSaga, TMessage> :
 
     private async Task CommitAsync(TSaga saga)
     {
+        saga.TraceParent = JobTrace.Follow(saga.TraceParent, System.Diagnostics.Activity.Current);
         if (saga.UncommittedEvents.Count > 0)
         {
             session.CorrelationId = saga.EventCorrelationId;
@@ -114,7 +116,7 @@ internal sealed class MartenSagaRepositoryContext<TSaga, TMessage> :
 
         foreach (var timer in saga.Timers.Added)
         {
-            session.QueueSchedule(timer, saga.EventCorrelationId);
+            session.QueueSchedule(timer, saga.EventCorrelationId, saga.TraceParent);
         }
 
         saga.StageWrites(session);

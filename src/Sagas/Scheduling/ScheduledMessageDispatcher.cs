@@ -39,9 +39,9 @@ internal sealed partial class ScheduledMessageDispatcher(
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
-        var due = new List<(Guid Token, string Type, string Body, string? CorrelationId, double SecondsLate)>();
+        var due = new List<(Guid Token, string Type, string Body, string? CorrelationId, double SecondsLate, string? TraceParent)>();
         await using (var select = new NpgsqlCommand(
-            $"select token_id, message_type, body::text, correlation_id, extract(epoch from now() - due_at)::float8 from {table} " +
+            $"select token_id, message_type, body::text, correlation_id, extract(epoch from now() - due_at)::float8, trace_parent from {table} " +
             "where due_at <= now() order by due_at limit @limit for update skip locked",
             connection,
             transaction))
@@ -50,7 +50,8 @@ internal sealed partial class ScheduledMessageDispatcher(
             await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                due.Add((reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetDouble(4)));
+                due.Add((reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetDouble(4),
+                    reader.IsDBNull(5) ? null : reader.GetString(5)));
             }
         }
 
@@ -60,8 +61,9 @@ internal sealed partial class ScheduledMessageDispatcher(
         }
 
         var published = new List<Guid>(due.Count);
-        foreach (var (token, typeName, body, correlationId, secondsLate) in due)
+        foreach (var (token, typeName, body, correlationId, secondsLate, traceParent) in due)
         {
+            using var span = JobTrace.Resume(traceParent, "timer");
             try
             {
                 var (message, type) = ContractMessageJson.Deserialize(typeName, body);
