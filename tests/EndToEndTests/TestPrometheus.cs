@@ -26,8 +26,11 @@ internal sealed class TestPrometheus : IAsyncDisposable
         http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
     }
 
-    /// <summary>Starts the server scraping <paramref name="target"/> (host:port) at <paramref name="metricsPath"/>, and waits for its first scrape.</summary>
-    public static async Task<TestPrometheus> StartAsync(string target, string metricsPath = "/metrics")
+    /// <summary>
+    /// Starts the server scraping <paramref name="target"/> (host:port) at <paramref name="metricsPath"/>,
+    /// evaluating <paramref name="ruleFiles"/>, and waits for its first scrape.
+    /// </summary>
+    public static async Task<TestPrometheus> StartAsync(string target, string metricsPath = "/metrics", params string[] ruleFiles)
     {
         var binary = Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } set ? set : "/usr/bin/prometheus";
         if (!File.Exists(binary))
@@ -41,6 +44,7 @@ internal sealed class TestPrometheus : IAsyncDisposable
             global:
               scrape_interval: 1s
               evaluation_interval: 1s
+            rule_files: [{string.Join(", ", ruleFiles.Select(f => $"'{f}'"))}]
             scrape_configs:
               - job_name: eventplatform
                 metrics_path: {metricsPath}
@@ -87,6 +91,15 @@ internal sealed class TestPrometheus : IAsyncDisposable
         }
 
         return series;
+    }
+
+    /// <summary>The rules the server loaded, by name, with their health ("ok", "err" or "unknown").</summary>
+    public async Task<IReadOnlyDictionary<string, string>> RulesAsync()
+    {
+        var answer = await http.GetFromJsonAsync<JsonElement>(new Uri("/api/v1/rules", UriKind.Relative));
+        return answer.GetProperty("data").GetProperty("groups").EnumerateArray()
+            .SelectMany(group => group.GetProperty("rules").EnumerateArray())
+            .ToDictionary(rule => rule.GetProperty("name").GetString()!, rule => rule.GetProperty("health").GetString()!);
     }
 
     public string Output

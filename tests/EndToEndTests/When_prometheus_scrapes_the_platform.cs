@@ -19,12 +19,14 @@ public sealed class When_prometheus_scrapes_the_platform : PlatformFixture
     };
 
     [OneTimeSetUp]
-    public async Task StartPrometheus() => prometheus = await TestPrometheus.StartAsync($"127.0.0.1:{Platform.BaseAddress.Port}");
+    public async Task StartPrometheus() => prometheus = await TestPrometheus.StartAsync(
+        $"127.0.0.1:{Platform.BaseAddress.Port}", ruleFiles: Path.Combine(BuiltPrograms.RepositoryRoot, "infra", "prometheus", "eventplatform.rules.yml"));
 
     [OneTimeTearDown]
     public async Task StopPrometheus() => await prometheus.DisposeAsync();
 
-    [Test]
+    // First: its counts are of its own jobs, before the other tests add theirs.
+    [Test, Order(1)]
     public async Task Should_store_each_job_by_outcome_and_time_every_one_of_them()
     {
         var succeeded = await SubmitAsync(new { command = new[] { "true" } });
@@ -95,6 +97,27 @@ public sealed class When_prometheus_scrapes_the_platform : PlatformFixture
         })
         {
             await ScrapedAsync($"count({metric})", "", series => series.Count == 1, what: metric);
+        }
+    }
+
+    [Test]
+    public async Task Should_evaluate_the_shipped_rules_on_series_the_platform_exports()
+    {
+        await SubmitAsync(new { command = new[] { "true" } });
+
+        var rules = await Eventually.MatchAsync(
+            prometheus.RulesAsync, loaded => loaded.Count > 0 && loaded.Values.All(health => health == "ok"), TimeSpan.FromSeconds(30), "every rule evaluated");
+        Assert.That(rules.Keys, Does.Contain("EventPlatformJobsFailing").And.Contain("EventPlatformTimersLate").And.Contain("eventplatform:jobs_finished:rate5m"));
+
+        // A rule on a name nobody exports would never fire: each name the rules read is there.
+        foreach (var series in new[]
+        {
+            "eventplatform_dead_letters_waiting", "eventplatform_queue_oldest_wait_seconds", "eventplatform_timers_overdue_seconds",
+            "eventplatform_job_end_to_end_seconds_bucket", "eventplatform_job_queue_wait_seconds_bucket", "eventplatform_jobs_finished_total",
+            "http_server_request_duration_seconds_count",
+        })
+        {
+            await ScrapedAsync($"count({series})", "", found => found.Count == 1, what: series);
         }
     }
 
