@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
 using EventPlatform.Api.Tests.Hosting;
 using EventPlatform.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,6 +53,9 @@ public sealed class When_a_job_is_traced : ApiHost
         }
 
         Assert.That(trace.Select(s => s.OperationName), Does.Contain("admission").And.Contain("task event"), described);
+
+        var job = await alice.GetFromJsonAsync<JsonElement>(new Uri($"/jobs/{jobId}", UriKind.Relative));
+        Assert.That(job.GetProperty("traceId").GetString(), Is.EqualTo(root.TraceId.ToHexString()), "the job names its trace");
     }
 
     protected override void ConfigureServices(IServiceCollection services) =>

@@ -42,7 +42,11 @@ internal sealed class SubmitJobHandler(
         }
 
         var jobId = command.IdempotencyKey is { } key ? IdempotentSubmission.JobIdFor(command.UserId, key) : Guid.CreateVersion7();
-        var submitted = new JobSubmitted(jobId, command.UserId, command.Spec, clock.GetUtcNow()) { IdempotencyKey = command.IdempotencyKey };
+        var submitted = new JobSubmitted(jobId, command.UserId, command.Spec, clock.GetUtcNow())
+        {
+            IdempotencyKey = command.IdempotencyKey,
+            TraceId = System.Diagnostics.Activity.Current is { IdFormat: System.Diagnostics.ActivityIdFormat.W3C } request ? request.TraceId.ToHexString() : null,
+        };
         var conversationId = Guid.CreateVersion7();
         JobSubmission.Stage(session, submitted, conversationId, lifecycle.Value.SubmissionRecoveryDelay);
         try
