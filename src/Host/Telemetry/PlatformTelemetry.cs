@@ -1,5 +1,6 @@
 using EventPlatform.Api.Jobs.Submitting;
 using EventPlatform.EcsBridge.Telemetry;
+using EventPlatform.LocalTasks.ProcessLauncher;
 using EventPlatform.Sagas.Telemetry;
 using Npgsql;
 using OpenTelemetry.Metrics;
@@ -25,7 +26,7 @@ internal static class PlatformTelemetry
     ];
 
     /// <summary>MassTransit's bus hops and the modules' own spans (resumed job traces).</summary>
-    private static readonly string[] PlatformSources = ["MassTransit", JobTrace.SourceName, BridgeMetrics.SourceName];
+    private static readonly string[] PlatformSources = ["MassTransit", JobTrace.SourceName, BridgeMetrics.SourceName, AgentRun.SourceName];
 
     public static void AddPlatformTelemetry(this WebApplicationBuilder builder, PlatformModules modules)
     {

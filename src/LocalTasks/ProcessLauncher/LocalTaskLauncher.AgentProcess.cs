@@ -11,7 +11,8 @@ internal sealed partial class LocalTaskLauncher
 {
     private const string SafePath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-    private ProcessStartInfo AgentStartInfo(LaunchTask launch, string workDirectory, SandboxedTask? sandboxed)
+    /// <summary>The Agent's process; <paramref name="agentTraceParent"/> is its run's span (when the job has a trace), which its lines name.</summary>
+    private ProcessStartInfo AgentStartInfo(LaunchTask launch, string workDirectory, SandboxedTask? sandboxed, string? agentTraceParent)
     {
         var startInfo = new ProcessStartInfo(DotnetHost.Path)
         {
@@ -58,7 +59,7 @@ internal sealed partial class LocalTaskLauncher
         }
 
         startInfo.Environment.Remove(TaskVariables.TraceParent);
-        if (launch.TraceParent is { } traceParent)
+        if ((agentTraceParent ?? launch.TraceParent) is { } traceParent)
         {
             startInfo.Environment[TaskVariables.TraceParent] = traceParent;
         }
