@@ -39,7 +39,8 @@ done
 # instant launcher (most stages), one for the host with the real local launcher.
 app_db=eventplatform_bench
 local_db=eventplatform_bench_local
-for db in "$app_db" "$local_db"; do
+quiet_db=eventplatform_bench_quiet
+for db in "$app_db" "$local_db" "$quiet_db"; do
   "$bin/dropdb" -h 127.0.0.1 -p "$EP_PG_PORT" -U postgres --if-exists --force "$db"
   "$bin/createdb" -h 127.0.0.1 -p "$EP_PG_PORT" -U postgres "$db"
 done
@@ -79,9 +80,16 @@ start_host() {
 }
 
 # The instant host admits everything at once: the stages measure the orchestration, not the caps.
-start_host instant "$app_db" Instant Admission__MaxRunning=100000 Admission__MaxRunningPerUser=100000
+# Every telemetry export the AWS services run is on (Prometheus, spans, gauges, EMF lines to its log);
+# the quiet host is the same with all of it off, for the telemetry cost stage.
+start_host instant "$app_db" Instant Admission__MaxRunning=100000 Admission__MaxRunningPerUser=100000 \
+  Telemetry__Emf__Enabled=true Telemetry__Emf__Interval=00:00:10
 url=$host_url
 host_pid=$host_started_pid
+start_host quiet "$quiet_db" Instant Admission__MaxRunning=100000 Admission__MaxRunningPerUser=100000 \
+  Telemetry__Prometheus__Enabled=false Telemetry__Tracing__Enabled=false Telemetry__Gauges__Run=false
+quiet_url=$host_url
+quiet_pid=$host_started_pid
 # The local host keeps the embedded default's global cap: each job is a real sandboxed process.
 start_host local "$local_db" Local Admission__MaxRunning=32 Admission__MaxRunningPerUser=32
 local_url=$host_url
@@ -105,6 +113,9 @@ env \
   EP_BENCH_LOCAL_URL="$local_url" \
   EP_BENCH_LOCAL_PID="$local_pid" \
   EP_BENCH_LOCAL_DB="$local_db" \
+  EP_BENCH_QUIET_URL="$quiet_url" \
+  EP_BENCH_QUIET_PID="$quiet_pid" \
+  EP_BENCH_QUIET_DB="$quiet_db" \
   EP_BENCH_PG_PORT="$EP_PG_PORT" \
   EP_BENCH_APP_DB="$app_db" \
   EP_BENCH_PGBENCH="$bin/pgbench" \

@@ -9,11 +9,15 @@ source "$EP_ROOT/scripts/rabbitmq.sh"
 ep_provision
 ep_provision_emulator
 ep_provision_rabbitmq
+ep_provision_prometheus
 ep_build
 
-# The CloudFormation templates and the GitHub workflows are checked offline before anything runs.
+# The CloudFormation templates, the GitHub workflows and the Prometheus rules are checked offline
+# before anything runs.
 "$EP_ROOT/scripts/validate-templates.sh"
 "$EP_ROOT/scripts/lint-workflows.sh"
+# The Prometheus twin of the CloudWatch alarms (infra/prometheus/), with Debian's promtool.
+promtool check rules "$EP_ROOT"/infra/prometheus/*.rules.yml
 
 # The images, built from this tree (kept while their sources are unchanged), for tests/ContainerTests,
 # which also push them to Debian's registry on loopback.

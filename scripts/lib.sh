@@ -36,7 +36,8 @@ ep_apt_install() {
   ep_log "Installing $* from Debian's packages..."
   if [ "$(id -u)" != 0 ]; then ep_die "Need root to apt-get install $*."; fi
   DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  # Another install on the same machine holds dpkg's lock for a while: wait for it rather than fail.
+  DEBIAN_FRONTEND=noninteractive apt-get install -o DPkg::Lock::Timeout=600 -y -qq "$@" >/dev/null
 }
 
 ep_pg_bin() {
@@ -67,6 +68,18 @@ ep_drop_cached_lock_stand_in() {
     ep_log "Removing the cached Patched.DistributedLock.Postgres stand-in ($cached)."
     rm -rf "$cached"
   fi
+}
+
+# Debian's Prometheus server, for the test that reads the platform's metrics the way an operator would.
+# Only the binaries are used: the package's own service is never started (no init runs here, and a
+# test starts its server on loopback with a data folder of its own).
+ep_provision_prometheus() {
+  if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
+    ep_apt_install --no-install-recommends prometheus
+    command -v prometheus >/dev/null || ep_die "Debian's prometheus package did not install."
+  fi
+  EP_TEST_PROMETHEUS="$(command -v prometheus)"
+  export EP_TEST_PROMETHEUS
 }
 
 ep_build() {

@@ -52,7 +52,8 @@ internal sealed class Platform(Settings settings) : IDisposable
             throw new InvalidOperationException($"POST /admin/projections/{projection}/rebuild answered {(int)response.StatusCode}");
         }
 
-        var rebuild = (await response.Content.ReadFromJsonAsync<Rebuilt>().ConfigureAwait(false))!;
+        // The endpoint answers a list, one entry per projection rebuilt, even for one.
+        var rebuild = (await response.Content.ReadFromJsonAsync<Rebuilt[]>().ConfigureAwait(false))!.Single();
         return new RebuildRun(rebuild.Projection, rebuild.Events, rebuild.ElapsedMs / 1000.0, rebuild.Events / Math.Max(0.001, rebuild.ElapsedMs / 1000.0));
     }
 

@@ -35,6 +35,28 @@ foreach (var clients in settings.LifecycleClients)
     }
 }
 
+if (settings.Quiet is not null)
+{
+    // The same load on the host with telemetry on (this one) and on one with it off, in turn, so that
+    // a busier moment of the machine does not fall on one side only.
+    var quietSettings = settings.ForQuietHost();
+    using var quietPlatform = new Platform(quietSettings);
+    var quiet = new Stages(quietSettings, quietPlatform);
+    var quietIdle = await quiet.IdleRatesAsync(TimeSpan.FromSeconds(1));
+
+    // The instant host is warm from the stages before; the quiet one has run nothing yet (JIT, pools).
+    Console.Error.WriteLine("telemetry cost: warming up the host with telemetry off");
+    await quiet.UnloadedLifecycleAsync(settings.UnloadedJobs);
+    var clients = settings.LifecycleClients[^1];
+    for (var round = 1; round <= settings.TelemetryRounds; round++)
+    {
+        Console.Error.WriteLine($"telemetry cost, round {round}: lifecycle (instant launcher), {clients} clients, telemetry off");
+        report.TelemetryOff.Add(await MeasureOn(quietSettings, () => quiet.LifecycleAsync(clients, settings.LifecycleJobs, quietIdle)));
+        Console.Error.WriteLine($"telemetry cost, round {round}: lifecycle (instant launcher), {clients} clients, telemetry on");
+        report.TelemetryOn.Add(await Measure(() => stages.LifecycleAsync(clients, settings.LifecycleJobs, idle)));
+    }
+}
+
 Console.Error.WriteLine($"memory, {settings.InFlightJobs} jobs in flight");
 report.InFlight = await Measure(() => stages.InFlightAsync(settings.InFlightJobs));
 

@@ -35,6 +35,13 @@ internal sealed class Report(Settings settings)
     public Measured<AuditRun>? Audit { get; set; }
     public Measured<UnloadedRun>? LocalUnloaded { get; set; }
     public Measured<LifecycleRun>? LocalLifecycle { get; set; }
+
+    /// <summary>The largest lifecycle load on a host with telemetry off, and on this one (on), round by round.</summary>
+    public List<Measured<LifecycleRun>> TelemetryOff { get; } = [];
+    public List<Measured<LifecycleRun>> TelemetryOn { get; } = [];
+
+    /// <summary>1 − (best jobs/s with telemetry on ÷ best with it off): the share of the lifecycle rate telemetry costs.</summary>
+    public double TelemetryCost { get; private set; } = double.NaN;
     public ProfileSummary? Profile { get; set; }
     public int HangfireWorkers { get; set; }
     public double HangfireQueuePollIntervalMs { get; } = HangfirePeer.QueuePollInterval.TotalMilliseconds;
@@ -68,6 +75,11 @@ internal sealed class Report(Settings settings)
         var best = Lifecycle.Select(m => m.Run).MaxBy(r => r.JobsPerSecond);
         var peer = Hangfire.Select(m => m.Run.JobsPerSecond).DefaultIfEmpty(double.NaN).Max();
         var ceiling = PgBench.Select(m => m.Run.CommitsPerSecond).DefaultIfEmpty(double.NaN).Max();
+        if (TelemetryOff.Count > 0 && TelemetryOn.Count > 0)
+        {
+            TelemetryCost = Math.Round(1 - (TelemetryOn.Max(m => m.Run.JobsPerSecond) / TelemetryOff.Max(m => m.Run.JobsPerSecond)), 3);
+        }
+
         if (best is not null)
         {
             OursOverHangfire = Math.Round(best.JobsPerSecond / peer, 3);
@@ -116,6 +128,16 @@ internal sealed class Report(Settings settings)
         }
 
         Lifecycles("local launcher", LocalLifecycle is null ? [] : [LocalLifecycle]);
+        foreach (var (off, on) in TelemetryOff.Zip(TelemetryOn))
+        {
+            Row("telemetry off / on", $"{off.Run.Clients} clients", $"{F(off.Run.JobsPerSecond)} / {F(on.Run.JobsPerSecond)}", on.Run.SubmitToSucceeded,
+                $"lifecycle (instant) on a warmed host with Prometheus, spans, gauges and EMF off, then on this one with them on (latencies: on); host {F(off.Cpu.HostCpuSeconds * 1000 / Math.Max(1, off.Run.Jobs))} / {F(on.Cpu.HostCpuSeconds * 1000 / Math.Max(1, on.Run.Jobs))} CPU-ms/job");
+        }
+
+        if (!double.IsNaN(TelemetryCost))
+        {
+            Row("telemetry cost", "best of each", $"{TelemetryCost:P1}", null, "1 − best rate on ÷ best rate off (the issue's bound: under 5 %)");
+        }
         if (InFlight is var (inFlight, inFlightCpu))
         {
             Row("memory, jobs in flight", "32 clients", "", null,

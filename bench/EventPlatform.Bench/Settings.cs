@@ -13,7 +13,8 @@ internal sealed record Settings(
     string Output,
     bool Quick,
     LocalHost? Local,
-    string? TraceFolder)
+    string? TraceFolder,
+    LocalHost? Quiet = null)
 {
     public const string SchemaName = "eventplatform";
 
@@ -55,7 +56,16 @@ internal sealed record Settings(
         Required("EP_BENCH_OUT"),
         args.Contains("--quick"),
         LocalHost.FromEnvironment(),
-        Environment.GetEnvironmentVariable("EP_BENCH_TRACE_DIR") is { Length: > 0 } trace ? trace : null);
+        Environment.GetEnvironmentVariable("EP_BENCH_TRACE_DIR") is { Length: > 0 } trace ? trace : null,
+        LocalHost.FromEnvironment("EP_BENCH_QUIET"));
+
+    /// <summary>Rounds of the telemetry comparison: each runs the largest lifecycle load on both hosts, in turn.</summary>
+    public int TelemetryRounds => Quick ? 1 : 2;
+
+    /// <summary>The same settings aimed at the host with telemetry off (same launcher, caps and machine).</summary>
+    public Settings ForQuietHost() => Quiet is { } quiet
+        ? this with { Url = quiet.Url, HostPid = quiet.Pid, AppDatabase = quiet.Database }
+        : throw new InvalidOperationException("No host without telemetry was started.");
 
     /// <summary>The same settings aimed at the host that runs the real local launcher.</summary>
     public Settings ForLocalHost() => Local is { } local
@@ -68,13 +78,16 @@ internal sealed record Settings(
             : throw new InvalidOperationException($"{name} is not set (run ./bench.sh).");
 }
 
-/// <summary>The second host bench.sh starts, with the real (sandboxed) local launcher, on a database of its own.</summary>
+/// <summary>
+/// Another host bench.sh starts on a database of its own: with the real (sandboxed) local launcher
+/// (EP_BENCH_LOCAL_*), or with the instant launcher and telemetry off (EP_BENCH_QUIET_*).
+/// </summary>
 internal sealed record LocalHost(Uri Url, int Pid, string Database)
 {
-    public static LocalHost? FromEnvironment() => Environment.GetEnvironmentVariable("EP_BENCH_LOCAL_URL") is { Length: > 0 } url
+    public static LocalHost? FromEnvironment(string prefix = "EP_BENCH_LOCAL") => Environment.GetEnvironmentVariable($"{prefix}_URL") is { Length: > 0 } url
         ? new LocalHost(
             new Uri(url),
-            int.Parse(Settings.Required("EP_BENCH_LOCAL_PID"), CultureInfo.InvariantCulture),
-            Settings.Required("EP_BENCH_LOCAL_DB"))
+            int.Parse(Settings.Required($"{prefix}_PID"), CultureInfo.InvariantCulture),
+            Settings.Required($"{prefix}_DB"))
         : null;
 }

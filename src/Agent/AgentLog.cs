@@ -22,7 +22,7 @@ internal sealed class AgentLog(TextWriter output, AgentContext context)
 
     private void Write(string stream, string message, string level, string? recordEvent = null)
     {
-        var line = new AgentLogRecord(DateTimeOffset.UtcNow, level, context.JobId, context.Attempt, stream, message, context.CorrelationId, recordEvent);
+        var line = new AgentLogRecord(DateTimeOffset.UtcNow, level, context.JobId, context.Attempt, stream, message, context.CorrelationId, recordEvent, context.TraceId);
         var json = JsonSerializer.Serialize(line, AgentJson.Default.AgentLogRecord);
         lock (gate)
         {

@@ -23,6 +23,8 @@ public static class ApiModule
         services.AddOptions<SubmissionLimits>().Bind(configuration.GetSection(SubmissionLimits.Section));
         services.AddOptions<PageLimits>().Bind(configuration.GetSection(PageLimits.Section));
         services.AddScoped<SubmitJobHandler>();
+        services.AddMetrics();
+        services.AddSingleton<SubmissionMetrics>();
         services.AddJobArtifacts(configuration);
         services.AddPlatformOpenApi();
         return services;

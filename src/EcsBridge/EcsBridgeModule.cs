@@ -1,6 +1,7 @@
 using EventPlatform.EcsBridge.Ecs;
 using EventPlatform.EcsBridge.Sqs;
 using EventPlatform.EcsBridge.TaskEvents;
+using EventPlatform.EcsBridge.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +21,8 @@ public static class EcsBridgeModule
     public static IBusRegistrationConfigurator AddEcsBridge(this IBusRegistrationConfigurator bus, IConfiguration configuration, bool onEcs)
     {
         bus.TryAddSingleton(TimeProvider.System);
+        bus.AddMetrics();
+        bus.AddSingleton<BridgeMetrics>();
         bus.AddSingleton<TaskEventIntake>();
         bus.AddConsumer<LaunchTaskConsumer, TaskCommandConsumerDefinition<LaunchTaskConsumer>>();
         bus.AddConsumer<StopTaskConsumer, TaskCommandConsumerDefinition<StopTaskConsumer>>();

@@ -24,7 +24,7 @@ internal static class PlatformComposition
         var modules = HostModules.From(configuration);
         var launcher = TaskLaunchers.From(configuration);
 
-        builder.AddPlatformDefaults();
+        builder.AddPlatformDefaults(modules);
 
         // First, so that a transport it cannot use is the error, whatever else is missing. The
         // async daemon needs no bus: a Projections-only host does not depend on the broker.

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using EventPlatform.Api.Http;
+using EventPlatform.Host.Telemetry;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Serilog;
@@ -10,10 +11,10 @@ using Serilog.Formatting.Compact;
 
 namespace EventPlatform.Host;
 
-/// <summary>What every EventPlatform host has: JSON logs, ProblemDetails errors with request ids, health.</summary>
+/// <summary>What every EventPlatform host has: JSON logs, ProblemDetails errors with request ids, health, metrics.</summary>
 internal static class PlatformDefaults
 {
-    public static void AddPlatformDefaults(this WebApplicationBuilder builder)
+    public static void AddPlatformDefaults(this WebApplicationBuilder builder, PlatformModules modules)
     {
         builder.Services.AddSerilog(logger => logger
             .MinimumLevel.Information()
@@ -39,6 +40,7 @@ internal static class PlatformDefaults
         });
         builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres");
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddPlatformTelemetry(modules);
     }
 
     public static void UsePlatformDefaults(this WebApplication app)
@@ -47,6 +49,7 @@ internal static class PlatformDefaults
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapHealth();
+        app.MapPlatformTelemetry();
     }
 
     /// <summary>Runs the host; a port already in use is one line on stderr and exit code 2, not a stack trace.</summary>

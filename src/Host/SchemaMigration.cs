@@ -27,7 +27,7 @@ internal static partial class SchemaMigration
     /// <exception cref="HostConfigurationException">A setting the store cannot be composed with.</exception>
     public static async Task<int> MigrateAsync(this WebApplicationBuilder builder)
     {
-        builder.AddPlatformDefaults();
+        builder.AddPlatformDefaults(PlatformModules.None);
         builder.Services.AddPlatformStore(builder.Configuration, PlatformModules.All);
         await using var app = builder.Build();
         var store = app.Services.GetRequiredService<IDocumentStore>();

@@ -13,6 +13,12 @@ internal sealed class LocalTask(Guid jobId, int attempt, string taskArn, string 
 
     /// <summary>The job's correlation id, which its task events carry back as ECS's would.</summary>
     public Guid? CorrelationId { get; init; }
+
+    /// <summary>The job's trace, which the Agent and the task's events carry as ECS's would (<c>EP_TRACEPARENT</c>).</summary>
+    public string? TraceParent { get; init; }
+
+    /// <summary>The Agent's run as a span of the job's trace (<see cref="ProcessLauncher.AgentRun"/>), ended when its process exits.</summary>
+    public Activity? Run { get; set; }
     public Process? Process { get; set; }
     public DateTimeOffset? StartedAt { get; set; }
 

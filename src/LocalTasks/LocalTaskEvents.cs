@@ -55,6 +55,11 @@ internal static class LocalTaskEvents
             environment.Add(new(TaskVariables.CorrelationId, correlationId.ToString("N")));
         }
 
+        if (task.TraceParent is { } traceParent)
+        {
+            environment.Add(new(TaskVariables.TraceParent, traceParent));
+        }
+
         return new([new EcsContainerOverride(EcsTaskStateChange.JobContainerName, Command: null, environment)]);
     }
 }

@@ -4,6 +4,7 @@ using EventPlatform.Sagas.Jobs;
 using EventPlatform.Sagas.Persistence;
 using EventPlatform.Sagas.Reconciliation;
 using EventPlatform.Sagas.Scheduling;
+using EventPlatform.Sagas.Telemetry;
 using Marten;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
@@ -27,6 +28,10 @@ public static class SagasModule
 
         bus.AddOptions<SchedulerOptions>().Bind(configuration.GetSection(SchedulerOptions.Section));
         bus.AddSingleton<AdmissionSignal>();
+        bus.AddMetrics();
+        bus.AddSingleton<LifecycleMetrics>();
+        bus.AddSingleton<ISagaCommitObserver<JobState>>(provider => provider.GetRequiredService<LifecycleMetrics>());
+        bus.AddOptions<TelemetryGaugeOptions>().Bind(configuration.GetSection(TelemetryGaugeOptions.Section));
         bus.AddOptions<ReconciliationOptions>().Bind(configuration.GetSection(ReconciliationOptions.Section));
 
         var scheduler = configuration.GetSection(SchedulerOptions.Section).Get<SchedulerOptions>() ?? new SchedulerOptions();
@@ -45,6 +50,12 @@ public static class SagasModule
         if (admission.RunController)
         {
             bus.AddHostedService<AdmissionController>();
+        }
+
+        var gauges = configuration.GetSection(TelemetryGaugeOptions.Section).Get<TelemetryGaugeOptions>() ?? new TelemetryGaugeOptions();
+        if (gauges.Run)
+        {
+            bus.AddHostedService<LifecycleGauges>();
         }
 
         return bus;

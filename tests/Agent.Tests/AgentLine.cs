@@ -3,7 +3,8 @@ using System.Text.Json;
 namespace EventPlatform.Agent.Tests;
 
 /// <summary>One line the agent wrote, read back from its JSON.</summary>
-internal sealed record AgentLine(string Level, string JobId, int Attempt, string Stream, string Message, string? CorrelationId = null, string? Event = null)
+internal sealed record AgentLine(
+    string Level, string JobId, int Attempt, string Stream, string Message, string? CorrelationId = null, string? Event = null, string? TraceId = null)
 {
     private static readonly string[] Fields = ["timestamp", "level", "jobId", "attempt", "stream", "message"];
 
@@ -17,7 +18,12 @@ internal sealed record AgentLine(string Level, string JobId, int Attempt, string
         var root = json.RootElement;
         var correlationId = root.TryGetProperty("correlationId", out var correlation) ? correlation.GetString() : null;
         var recordEvent = root.TryGetProperty("event", out var named) ? named.GetString() : null;
-        string[] expected = [.. Fields, .. correlationId is null ? [] : new[] { "correlationId" }, .. recordEvent is null ? [] : new[] { "event" }];
+        var traceId = root.TryGetProperty("traceId", out var trace) ? trace.GetString() : null;
+        string[] expected =
+        [
+            .. Fields, .. correlationId is null ? [] : new[] { "correlationId" }, .. recordEvent is null ? [] : new[] { "event" },
+            .. traceId is null ? [] : new[] { "traceId" },
+        ];
         Assert.That(root.EnumerateObject().Select(p => p.Name), Is.EqualTo(expected), line);
         Assert.That(DateTimeOffset.TryParse(root.GetProperty("timestamp").GetString(), out _), Is.True, line);
         return new AgentLine(
@@ -27,6 +33,7 @@ internal sealed record AgentLine(string Level, string JobId, int Attempt, string
             root.GetProperty("stream").GetString()!,
             root.GetProperty("message").GetString()!,
             correlationId,
-            recordEvent);
+            recordEvent,
+            traceId);
     }
 }

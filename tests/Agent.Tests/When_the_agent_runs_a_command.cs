@@ -69,6 +69,24 @@ public class When_the_agent_runs_a_command
     }
 
     [Test]
+    public async Task Should_name_the_jobs_trace_id_on_every_line_when_the_launcher_gave_a_traceparent()
+    {
+        using var output = new StringWriter();
+        var context = Context with { TraceId = AgentContext.TraceIdOf("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01") };
+
+        await CommandRunner.RunAsync(["sh", "-c", "echo out"], context, output);
+
+        Assert.That(AgentLine.Parse(output.ToString()).Select(l => l.TraceId), Is.All.EqualTo("4bf92f3577b34da6a3ce929d0e0e4736"));
+    }
+
+    [Test]
+    public void Should_take_no_trace_id_from_something_that_is_not_a_traceparent()
+    {
+        Assert.That(AgentContext.TraceIdOf("not-a-traceparent"), Is.Null);
+        Assert.That(AgentContext.TraceIdOf(null), Is.Null);
+    }
+
+    [Test]
     public async Task Should_relay_a_last_line_without_newline()
     {
         var (_, lines) = await RunAsync("printf", "no newline at the end");

@@ -75,11 +75,21 @@ internal sealed class ComposedHost(WebApplication app) : IAsyncDisposable
     /// <summary>Starts the host on a free loopback port (whatever port its settings name) and gives its address.</summary>
     public async Task<Uri> StartAsync()
     {
+        await StartOnAsync("http://127.0.0.1:0");
+        return new Uri(app.Urls.Single());
+    }
+
+    /// <summary>Starts the host listening on every one of <paramref name="urls"/>.</summary>
+    public async Task StartOnAsync(params string[] urls)
+    {
         app.Urls.Clear();
-        app.Urls.Add("http://127.0.0.1:0");
+        foreach (var url in urls)
+        {
+            app.Urls.Add(url);
+        }
+
         await app.StartAsync();
         started = true;
-        return new Uri(app.Urls.Single());
     }
 
     public async ValueTask DisposeAsync()

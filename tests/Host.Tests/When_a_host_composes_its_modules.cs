@@ -5,7 +5,7 @@ namespace EventPlatform.Host.Tests;
 
 public class When_a_host_composes_its_modules
 {
-    private static readonly string[] SagaWork = ["ScheduledMessageDispatcher", "TaskReconciler", "AdmissionController"];
+    private static readonly string[] SagaWork = ["ScheduledMessageDispatcher", "TaskReconciler", "AdmissionController", "LifecycleGauges"];
     private static readonly string[] LauncherConsumers = ["LaunchTaskConsumer", "StopTaskConsumer", "ReconcileTaskConsumer"];
 
     [Test]
@@ -40,7 +40,7 @@ public class When_a_host_composes_its_modules
         Assert.That(host.Consumers.Distinct(), Is.EquivalentTo(new[] { "JobState", "DeadLetterRecorder`1" }));
         Assert.That(host.Background, Is.EquivalentTo(SagaWork));
         Assert.That(host.Daemon, Is.EqualTo(DaemonMode.Disabled));
-        Assert.That(host.Routes, Is.EqualTo(new[] { "/healthz" }));
+        Assert.That(host.Routes, Is.EqualTo(new[] { "/healthz", "/metrics" }));
     }
 
     [Test]
@@ -51,7 +51,7 @@ public class When_a_host_composes_its_modules
         Assert.That(host.Consumers, Is.EquivalentTo(LauncherConsumers));
         Assert.That(host.Background, Is.Empty);
         Assert.That(host.Daemon, Is.EqualTo(DaemonMode.Disabled));
-        Assert.That(host.Routes, Is.EqualTo(new[] { "/healthz" }));
+        Assert.That(host.Routes, Is.EqualTo(new[] { "/healthz", "/metrics" }));
     }
 
     [Test]
@@ -62,7 +62,7 @@ public class When_a_host_composes_its_modules
 
         Assert.That(host.Daemon, Is.EqualTo(DaemonMode.HotCold));
         Assert.That(host.HasBus, Is.False, "the async daemon needs no broker");
-        Assert.That(host.Routes, Is.EqualTo(new[] { "/healthz" }));
+        Assert.That(host.Routes, Is.EqualTo(new[] { "/healthz", "/metrics" }));
         Assert.That(withoutDaemon.Daemon, Is.EqualTo(DaemonMode.Disabled));
     }
 
@@ -74,7 +74,7 @@ public class When_a_host_composes_its_modules
         Assert.That(host.Consumers, Is.SupersetOf(LauncherConsumers).And.Contains("JobState"));
         Assert.That(host.Background, Is.EquivalentTo(SagaWork));
         Assert.That(host.Daemon, Is.EqualTo(DaemonMode.HotCold));
-        Assert.That(host.Routes, Is.EqualTo(new[] { "/healthz" }));
+        Assert.That(host.Routes, Is.EqualTo(new[] { "/healthz", "/metrics" }));
     }
 
     [TestCase("Api,Billing", "Host:Modules names an unknown module 'Billing'; the modules are Api, Sagas, EcsBridge, Projections.")]

@@ -39,8 +39,8 @@ public partial class When_the_stack_configures_a_service
 
         Assert.That(environment["Bus:Transport"], Is.EqualTo("RabbitMQ"));
         Assert.That(host.Consumers, Does.Contain("JobState"));
-        Assert.That(host.Background, Is.EquivalentTo(new[] { "ScheduledMessageDispatcher", "TaskReconciler", "AdmissionController" }));
-        Assert.That(host.Routes, Is.EqualTo(new[] { "/healthz" }));
+        Assert.That(host.Background, Is.EquivalentTo(new[] { "ScheduledMessageDispatcher", "TaskReconciler", "AdmissionController", "LifecycleGauges" }));
+        Assert.That(host.Routes, Is.EqualTo(new[] { "/healthz", "/metrics" }));
     }
 
     [Test]

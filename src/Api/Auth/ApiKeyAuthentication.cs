@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using EventPlatform.Api.Jobs.Submitting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -45,6 +46,11 @@ internal sealed class ApiKeyAuthentication(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var known = Request.Headers.ContainsKey(Header);
+        if (Context.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName == SubmissionMetrics.EndpointName)
+        {
+            Context.RequestServices.GetRequiredService<SubmissionMetrics>().Refused(SubmissionMetrics.Reasons.Unauthorized);
+        }
+
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = $"{SchemeName} header=\"{Header}\"";
         var problems = Context.RequestServices.GetRequiredService<IProblemDetailsService>();

@@ -55,6 +55,7 @@ internal sealed class ExamplesTransformer(IOptions<JsonOptions> json) : IOpenApi
     {
         UserId = "alice",
         Labels = new Dictionary<string, string> { ["team"] = "data" },
+        TraceId = "4bf92f3577b34da6a3ce929d0e0e4736",
     };
 
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)

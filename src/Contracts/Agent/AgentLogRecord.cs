@@ -15,7 +15,8 @@ public sealed record AgentLogRecord(
     [property: JsonPropertyName(AgentLogRecord.StreamField)] string Stream,
     [property: JsonPropertyName(AgentLogRecord.MessageField)] string Message,
     [property: JsonPropertyName("correlationId")] string? CorrelationId,
-    [property: JsonPropertyName(AgentLogRecord.EventField)] string? Event = null)
+    [property: JsonPropertyName(AgentLogRecord.EventField)] string? Event = null,
+    [property: JsonPropertyName("traceId")] string? TraceId = null)
 {
     public const string JobIdField = "jobId";
     public const string AttemptField = "attempt";

@@ -13,6 +13,12 @@ public static class TaskVariables
     /// <summary>The job's correlation id: its task's events return in the job's conversation, and the Agent logs it.</summary>
     public const string CorrelationId = "EP_CORRELATION_ID";
 
+    /// <summary>
+    /// The job's trace as a W3C <c>traceparent</c> (the saga transition that launched the attempt): the
+    /// Agent's log lines name its trace id, and the task's state changes come back in the job's trace.
+    /// </summary>
+    public const string TraceParent = "EP_TRACEPARENT";
+
     /// <summary>Set by the local launcher only: its tasks are child processes that must not outlive it.</summary>
     public const string ExitWithParent = "EP_EXIT_WITH_PARENT";
 

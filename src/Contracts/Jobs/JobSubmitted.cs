@@ -5,4 +5,7 @@ public sealed record JobSubmitted(Guid JobId, string UserId, JobSpec Spec, DateT
 {
     /// <summary>The client's Idempotency-Key, when it sent one; the job id was derived from it.</summary>
     public string? IdempotencyKey { get; init; }
+
+    /// <summary>The W3C trace id of the request that submitted the job: every later hop of the job joins that trace.</summary>
+    public string? TraceId { get; init; }
 }

@@ -11,4 +11,10 @@ public sealed record LaunchTask(Guid JobId, int Attempt, JobSpec Spec) : IJobMes
     /// and the Agent's log lines name it.
     /// </summary>
     public Guid? CorrelationId { get; init; }
+
+    /// <summary>
+    /// The job's trace (W3C <c>traceparent</c> of the transition that asked for the launch), the same for
+    /// every delivery of this message: the task carries it (<c>EP_TRACEPARENT</c>).
+    /// </summary>
+    public string? TraceParent { get; init; }
 }

@@ -187,6 +187,11 @@ internal sealed class EcsClient : IDisposable
             ours.Add(new(TaskVariables.CorrelationId, correlationId.ToString("N")));
         }
 
+        if (run.TraceParent is { Length: > 0 } traceParent)
+        {
+            ours.Add(new(TaskVariables.TraceParent, traceParent));
+        }
+
         // Sorted, so a redelivered launch sends the same parameters with the same client token
         // (ECS answers ConflictException otherwise); the platform's own variables win. Prefixed, so
         // that only the command gets them under their names, never the Agent (TaskVariables).

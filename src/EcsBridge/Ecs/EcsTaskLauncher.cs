@@ -66,7 +66,8 @@ internal sealed partial class EcsTaskLauncher(EcsClient ecs, TimeProvider clock,
             launch.Spec.Env,
             limits.Cpu.ToString(CultureInfo.InvariantCulture),
             limits.MemoryMiB.ToString(CultureInfo.InvariantCulture),
-            launch.CorrelationId);
+            launch.CorrelationId,
+            launch.TraceParent);
         var result = await ecs.RunTaskAsync(run, cancellationToken).ConfigureAwait(false);
         if (!result.Launched)
         {

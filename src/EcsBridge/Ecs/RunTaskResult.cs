@@ -18,7 +18,8 @@ internal sealed record TaskRun(
     IReadOnlyDictionary<string, string> Environment,
     string Cpu,
     string Memory,
-    Guid? CorrelationId = null);
+    Guid? CorrelationId = null,
+    string? TraceParent = null);
 
 /// <summary>A task as DescribeTasks reports it, reduced to what reconciliation needs.</summary>
 internal sealed record EcsTaskStatus(

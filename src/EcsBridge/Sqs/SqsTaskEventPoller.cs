@@ -24,14 +24,13 @@ internal sealed partial class SqsTaskEventPoller(
     TimeProvider timeProvider,
     ILogger<SqsTaskEventPoller> logger) : BackgroundService
 {
-    public const string MeterName = "EventPlatform.EcsBridge";
     public const string MalformedCounterName = "eventplatform.task_events.malformed";
 
     private const string ReceiveCountAttribute = "ApproximateReceiveCount";
 
     private readonly SqsIntakeOptions settings = options.Value;
 
-    private readonly Counter<long> malformed = meterFactory.Create(MeterName).CreateCounter<long>(
+    private readonly Counter<long> malformed = meterFactory.Create(Telemetry.BridgeMetrics.MeterName).CreateCounter<long>(
         MalformedCounterName,
         unit: "{event}",
         description: "Task events that could not be read (each counted at its first receive); the queue's redrive policy dead-letters them.");

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using EventPlatform.Contracts.Tasks;
+using EventPlatform.EcsBridge.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 
@@ -11,7 +12,7 @@ namespace EventPlatform.EcsBridge.TaskEvents;
 /// Dropping here saves work; correctness does not depend on it, because the saga ignores
 /// whatever no longer fits the job's state.
 /// </summary>
-public sealed partial class TaskEventIntake(IBus bus, ILogger<TaskEventIntake> logger, ITaskAttempts? taskAttempts = null)
+public sealed partial class TaskEventIntake(IBus bus, ILogger<TaskEventIntake> logger, ITaskAttempts? taskAttempts = null, BridgeMetrics? metrics = null)
 {
     private readonly ConcurrentDictionary<string, long> lastVersionByTask = new();
 
@@ -24,6 +25,13 @@ public sealed partial class TaskEventIntake(IBus bus, ILogger<TaskEventIntake> l
             translation = TaskEventTranslator.Translate(rawEvent, attempt);
         }
 
+        metrics?.Received(translation switch
+        {
+            { Message: TaskStarted } => "RUNNING",
+            { Message: TaskStopped } => "STOPPED",
+            { IsProgress: true } => "progress",
+            _ => "unknown",
+        });
         switch (translation.Outcome)
         {
             case TaskEventOutcome.Malformed:
@@ -31,6 +39,11 @@ public sealed partial class TaskEventIntake(IBus bus, ILogger<TaskEventIntake> l
                 LogMalformed(translation.Reason);
                 return translation.Outcome;
             case TaskEventOutcome.Ignored:
+                if (!translation.IsProgress)
+                {
+                    metrics?.Dropped("foreign");
+                }
+
                 LogIgnored(translation.Reason);
                 return translation.Outcome;
         }
@@ -38,10 +51,12 @@ public sealed partial class TaskEventIntake(IBus bus, ILogger<TaskEventIntake> l
         var taskArn = translation.TaskArn!;
         if (lastVersionByTask.TryGetValue(taskArn, out var seen) && translation.Version <= seen)
         {
+            metrics?.Dropped(translation.Version == seen ? "duplicate" : "stale");
             LogStale(taskArn, translation.Version);
             return TaskEventOutcome.Ignored;
         }
 
+        using var span = BridgeMetrics.Trace(translation.TraceParent, "task event");
         await bus.Publish(
             translation.Message!,
             translation.Message!.GetType(),

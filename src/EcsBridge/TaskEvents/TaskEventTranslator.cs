@@ -41,7 +41,7 @@ internal static class TaskEventTranslator
         // Progress (PROVISIONING, PENDING, ACTIVATING, DEPROVISIONING...) means nothing to a job, whatever else the event lacks.
         if (change.Detail is { LastStatus: not (Running or Stopped) } progress)
         {
-            return TaskEventTranslation.Ignored($"Task {progress.TaskArn} is {progress.LastStatus}: progress only.");
+            return TaskEventTranslation.Progress($"Task {progress.TaskArn} is {progress.LastStatus}: progress only.");
         }
 
         if (change.Detail is not { TaskArn: { } taskArn } detail)
@@ -61,10 +61,11 @@ internal static class TaskEventTranslator
 
         var at = change.Time ?? DateTimeOffset.UtcNow;
         var correlationId = ReadCorrelationId(detail);
+        var traceParent = Override(detail, TaskVariables.TraceParent);
         return detail.LastStatus switch
         {
             Running => TaskEventTranslation.Translated(
-                taskArn, detail.Version, new TaskStarted(jobId, attempt, taskArn, detail.StartedAt ?? at), correlationId),
+                taskArn, detail.Version, new TaskStarted(jobId, attempt, taskArn, detail.StartedAt ?? at), correlationId, traceParent),
             _ => TaskEventTranslation.Translated(
                 taskArn,
                 detail.Version,
@@ -79,7 +80,8 @@ internal static class TaskEventTranslator
                 {
                     ContainerReason = JobContainer(detail)?.Reason,
                 },
-                correlationId),
+                correlationId,
+                traceParent),
         };
     }
 
@@ -109,13 +111,23 @@ public enum TaskEventOutcome
     Malformed,
 }
 
-/// <summary>What a raw event means; <c>CorrelationId</c> is the job's, from the task's overrides, for the message to travel in the job's conversation.</summary>
-internal sealed record TaskEventTranslation(TaskEventOutcome Outcome, string? TaskArn, long Version, object? Message, string? Reason, Guid? CorrelationId = null)
+/// <summary>
+/// What a raw event means; <c>CorrelationId</c> is the job's, from the task's overrides, for the message to
+/// travel in the job's conversation. <c>IsProgress</c>: ignored because the task only progressed
+/// (PROVISIONING, PENDING...), not because it is not the platform's.
+/// </summary>
+internal sealed record TaskEventTranslation(
+    TaskEventOutcome Outcome, string? TaskArn, long Version, object? Message, string? Reason, Guid? CorrelationId = null, bool IsProgress = false)
 {
-    public static TaskEventTranslation Translated(string taskArn, long version, object message, Guid? correlationId) =>
-        new(TaskEventOutcome.Translated, taskArn, version, message, null, correlationId);
+    /// <summary>The job's trace, from the task's overrides (<c>EP_TRACEPARENT</c>); not part of what the event means.</summary>
+    public string? TraceParent { get; init; }
+
+    public static TaskEventTranslation Translated(string taskArn, long version, object message, Guid? correlationId, string? traceParent = null) =>
+        new(TaskEventOutcome.Translated, taskArn, version, message, null, correlationId) { TraceParent = traceParent };
 
     public static TaskEventTranslation Ignored(string reason) => new(TaskEventOutcome.Ignored, null, 0, null, reason);
+
+    public static TaskEventTranslation Progress(string reason) => new(TaskEventOutcome.Ignored, null, 0, null, reason, IsProgress: true);
 
     public static TaskEventTranslation Malformed(string reason) => new(TaskEventOutcome.Malformed, null, 0, null, reason);
 

@@ -35,6 +35,7 @@ internal sealed class InstantTaskLauncher(TaskEventIntake intake, TimeProvider c
         {
             StartedAt = startedAt,
             CorrelationId = launch.CorrelationId,
+            TraceParent = launch.TraceParent,
         };
         var key = (launch.JobId, launch.Attempt);
         var hold = HoldFor(launch.Spec.Command);

@@ -11,7 +11,8 @@ internal sealed partial class LocalTaskLauncher
 {
     private const string SafePath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-    private ProcessStartInfo AgentStartInfo(LaunchTask launch, string workDirectory, SandboxedTask? sandboxed)
+    /// <summary>The Agent's process; <paramref name="agentTraceParent"/> is its run's span (when the job has a trace), which its lines name.</summary>
+    private ProcessStartInfo AgentStartInfo(LaunchTask launch, string workDirectory, SandboxedTask? sandboxed, string? agentTraceParent)
     {
         var startInfo = new ProcessStartInfo(DotnetHost.Path)
         {
@@ -56,6 +57,13 @@ internal sealed partial class LocalTaskLauncher
         {
             startInfo.Environment[TaskVariables.CorrelationId] = correlationId.ToString("N");
         }
+
+        startInfo.Environment.Remove(TaskVariables.TraceParent);
+        if ((agentTraceParent ?? launch.TraceParent) is { } traceParent)
+        {
+            startInfo.Environment[TaskVariables.TraceParent] = traceParent;
+        }
+
         foreach (var (name, value) in sandboxed?.AgentVariables() ?? [])
         {
             startInfo.Environment[name] = value;

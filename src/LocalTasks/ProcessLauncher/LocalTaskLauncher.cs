@@ -38,7 +38,7 @@ internal sealed partial class LocalTaskLauncher(
     public async Task LaunchAsync(LaunchTask launch, CancellationToken cancellationToken)
     {
         var workDirectory = Path.Combine(settings.WorkRoot, $"{launch.JobId:N}-{launch.Attempt}");
-        var task = new LocalTask(launch.JobId, launch.Attempt, LocalTaskEvents.NewTaskArn(), workDirectory) { CorrelationId = launch.CorrelationId };
+        var task = new LocalTask(launch.JobId, launch.Attempt, LocalTaskEvents.NewTaskArn(), workDirectory) { CorrelationId = launch.CorrelationId, TraceParent = launch.TraceParent };
         lock (gate)
         {
             if (ended.Contains(launch.JobId, launch.Attempt))
@@ -79,7 +79,8 @@ internal sealed partial class LocalTaskLauncher(
             }
         }
 
-        var process = new Process { StartInfo = AgentStartInfo(launch, workDirectory, task.Sandbox), EnableRaisingEvents = true };
+        task.Run = AgentRun.Start(launch);
+        var process = new Process { StartInfo = AgentStartInfo(launch, workDirectory, task.Sandbox, task.Run?.Id), EnableRaisingEvents = true };
         string? notStarted = null;
         lock (gate)
         {
@@ -193,6 +194,7 @@ internal sealed partial class LocalTaskLauncher(
         }
 
         LogStopped(task.JobId, task.Attempt, exitCode, stopCode);
+        AgentRun.End(task.Run, exitCode, stopCode);
         var stoppedAt = clock.GetUtcNow();
         ended.Remember(
             task.JobId,

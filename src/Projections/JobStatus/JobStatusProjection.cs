@@ -47,6 +47,7 @@ public sealed class JobStatusProjection : SingleStreamProjection<JobStatusView, 
         Spec = e.Spec,
         State = JobPhase.Queued,
         CreatedAt = e.SubmittedAt,
+        TraceId = e.TraceId,
     };
 
     public static JobStatusView Apply(JobQueued e, JobStatusView view) =>

@@ -17,4 +17,7 @@ public sealed record JobStatusView
     public DateTimeOffset? FinishedAt { get; init; }
     public DateTimeOffset? RetryAt { get; init; }
     public DateTimeOffset? CancelRequestedAt { get; init; }
+
+    /// <summary>The trace the job's submission started (null for jobs submitted before traces, or without one).</summary>
+    public string? TraceId { get; init; }
 }

@@ -1,5 +1,6 @@
 using EventPlatform.Contracts.Jobs;
 using EventPlatform.Sagas.Jobs;
+using EventPlatform.Sagas.Telemetry;
 using Marten;
 using MassTransit;
 using Microsoft.Extensions.Logging;
@@ -47,6 +48,7 @@ internal sealed partial class AdmissionController(
         var queue = AdmissionTables.Name(schema, AdmissionTables.Queue);
         var slots = AdmissionTables.Name(schema, AdmissionTables.Slots);
         var events = $"{store.Options.Events.DatabaseSchemaName}.mt_events";
+        var sagas = store.Options.FindOrResolveDocumentType(typeof(JobState)).TableName.QualifiedName;
 
         List<AdmittedJob> admitted = [];
         await using (var connection = (NpgsqlConnection)store.Storage.Database.CreateConnection())
@@ -61,15 +63,16 @@ internal sealed partial class AdmissionController(
             var free = settings.MaxRunning - await CountAsync(connection, transaction, $"select count(*)::int from {slots}", cancellationToken).ConfigureAwait(false);
             if (free > 0)
             {
-                admitted.AddRange(await PickAsync(connection, transaction, queue, slots, events, free, cancellationToken).ConfigureAwait(false));
+                admitted.AddRange(await PickAsync(connection, transaction, queue, slots, JobContext(events, sagas), free, cancellationToken).ConfigureAwait(false));
             }
 
-            admitted.AddRange(await OverdueAsync(connection, transaction, slots, events, cancellationToken).ConfigureAwait(false));
+            admitted.AddRange(await OverdueAsync(connection, transaction, slots, JobContext(events, sagas), cancellationToken).ConfigureAwait(false));
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var (admission, conversation) in admitted)
+        foreach (var (admission, conversation, traceParent) in admitted)
         {
+            using var span = JobTrace.Resume(traceParent, "admission");
             await bus.Publish(admission, context => context.ConversationId = conversation ?? context.ConversationId, cancellationToken).ConfigureAwait(false);
         }
 
@@ -100,7 +103,7 @@ internal sealed partial class AdmissionController(
     /// A user's jobs beyond that user's cap are not candidates at all.
     /// </summary>
     private async Task<List<AdmittedJob>> PickAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string queue, string slots, string events, int free, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string queue, string slots, JobContextTables job, int free, CancellationToken cancellationToken)
     {
         var sql = $"""
             with running as (
@@ -130,7 +133,7 @@ internal sealed partial class AdmissionController(
             ), dequeued as (
               delete from {queue} q using chosen where q.job_id = chosen.job_id
             )
-            select {JobConversation("slotted", events)}
+            select {JobConversation("slotted", job)}
             """;
         await using var command = new NpgsqlCommand(sql, connection, transaction);
         command.Parameters.AddWithValue("cap_users", settings.UserLimits.Keys.ToArray());
@@ -142,14 +145,14 @@ internal sealed partial class AdmissionController(
     }
 
     private async Task<List<AdmittedJob>> OverdueAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string slots, string events, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string slots, JobContextTables job, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             $"""
             with overdue as (
               update {slots} set admitted_at = now() where not acknowledged and admitted_at < now() - @overdue returning job_id, attempt
             )
-            select {JobConversation("overdue", events)}
+            select {JobConversation("overdue", job)}
             """,
             connection,
             transaction);
@@ -160,10 +163,15 @@ internal sealed partial class AdmissionController(
     /// <summary>
     /// The admitted jobs with their correlation id, which every event of a job's stream carries: the
     /// first event's (as JobCorrelation reads it for one job), so that the admission travels in the
-    /// job's conversation.
+    /// job's conversation; and the trace its saga keeps, so that it travels in the job's trace.
     /// </summary>
-    private static string JobConversation(string admitted, string events) =>
-        $"a.job_id, a.attempt, e.correlation_id from {admitted} a left join {events} e on e.stream_id = a.job_id and e.version = 1";
+    private static string JobConversation(string admitted, JobContextTables job) =>
+        $"a.job_id, a.attempt, e.correlation_id, s.data ->> 'TraceParent' from {admitted} a "
+        + $"left join {job.Events} e on e.stream_id = a.job_id and e.version = 1 left join {job.Sagas} s on s.id = a.job_id";
+
+    private static JobContextTables JobContext(string events, string sagas) => new(events, sagas);
+
+    private readonly record struct JobContextTables(string Events, string Sagas);
 
     private static async Task<List<AdmittedJob>> ReadAdmissionsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
@@ -172,13 +180,13 @@ internal sealed partial class AdmissionController(
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var conversation = reader.IsDBNull(2) ? null : JobState.ConversationOf(reader.GetString(2));
-            admissions.Add(new AdmittedJob(new JobAdmitted(reader.GetGuid(0), reader.GetInt32(1)), conversation));
+            admissions.Add(new AdmittedJob(new JobAdmitted(reader.GetGuid(0), reader.GetInt32(1)), conversation, reader.IsDBNull(3) ? null : reader.GetString(3)));
         }
 
         return admissions;
     }
 
-    private readonly record struct AdmittedJob(JobAdmitted Message, Guid? Conversation);
+    private readonly record struct AdmittedJob(JobAdmitted Message, Guid? Conversation, string? TraceParent);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Admitted {Count} jobs")]
     private partial void LogAdmitted(int count);

@@ -25,6 +25,8 @@ public sealed class JobState : SagaStateMachineInstance, IEventSourcedSaga
     /// <summary>The job's correlation id (<see cref="EventCorrelationId"/>) as the bus carries it: the conversation its submission started.</summary>
     public static Guid? ConversationOf(string? eventCorrelationId) => Guid.TryParse(eventCorrelationId, out var id) ? id : null;
 
+    public string? TraceParent { get; set; }
+
     public string UserId { get; set; } = string.Empty;
 
     public JobSpec? Spec { get; set; }
@@ -35,6 +37,9 @@ public sealed class JobState : SagaStateMachineInstance, IEventSourcedSaga
 
     /// <summary>Why the latest attempt failed; the job's error if no attempt is left.</summary>
     public string? LastFailure { get; set; }
+
+    /// <summary>Why the latest attempt failed, as a word of <see cref="FailureCauses"/>.</summary>
+    public string? LastFailureCause { get; set; }
 
     public int? LastExitCode { get; set; }
 

@@ -1,5 +1,6 @@
 using EventPlatform.Contracts.Jobs;
 using EventPlatform.Contracts.Tasks;
+using EventPlatform.Sagas.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -80,7 +81,7 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
                 .Then(context => transitions.MarkRunning(context.Saga, context.Message))
                 .TransitionTo(Running),
             When(StartDeadline, context => context.Message.TokenId == context.Saga.StartDeadlineToken && !context.Saga.AskedLauncher)
-                .Then(context => transitions.NoteFailure(context.Saga, $"The task did not start within {Seconds(settings.StartTimeout)} s."))
+                .Then(context => transitions.NoteFailure(context.Saga, $"The task did not start within {Seconds(settings.StartTimeout)} s.", FailureCauses.StartTimeout))
                 .Then(context => transitions.AskLauncher(context.Saga))
                 .Publish(context => AskWhatBecameOf(context.Saga)),
             When(StartDeadline, context => context.Message.TokenId == context.Saga.StartDeadlineToken && context.Saga.AskedLauncher)
@@ -88,11 +89,11 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
                     context.Saga.CorrelationId, context.Saga.Attempt, TaskId: null, "The task did not start in time."))
                 .IfElse(context => HasAttemptsLeft(context.Saga), Retry, GiveUp),
             When(LaunchFailed, context => IsCurrent(context.Saga, context.Message.Attempt) && context.Message.Retryable && !context.Saga.AskedLauncher)
-                .Then(context => transitions.NoteFailure(context.Saga, $"The task could not be launched: {context.Message.Reason}"))
+                .Then(context => transitions.NoteFailure(context.Saga, $"The task could not be launched: {context.Message.Reason}", FailureCauses.LaunchFailed))
                 .Then(context => transitions.AskLauncher(context.Saga))
                 .Publish(context => AskWhatBecameOf(context.Saga)),
             When(LaunchFailed, context => IsCurrent(context.Saga, context.Message.Attempt) && !context.Message.Retryable)
-                .Then(context => transitions.NoteFailure(context.Saga, $"The task could not be launched: {context.Message.Reason}"))
+                .Then(context => transitions.NoteFailure(context.Saga, $"The task could not be launched: {context.Message.Reason}", FailureCauses.LaunchFailed))
                 .Then(context => transitions.Fail(context.Saga))
                 .TransitionTo(Failed));
 
@@ -212,7 +213,11 @@ public sealed class JobStateMachine : MassTransitStateMachine<JobState>
     private static ReconcileTask AskWhatBecameOf(JobState job) =>
         new(job.CorrelationId, job.Attempt, TaskId: null) { RelaunchIfUnknown = true };
 
-    private static LaunchTask Launch(JobState job) => new(job.CorrelationId, job.Attempt, job.Spec!) { CorrelationId = JobState.ConversationOf(job.EventCorrelationId) };
+    private static LaunchTask Launch(JobState job) => new(job.CorrelationId, job.Attempt, job.Spec!)
+    {
+        CorrelationId = JobState.ConversationOf(job.EventCorrelationId),
+        TraceParent = JobTrace.Follow(job.TraceParent, System.Diagnostics.Activity.Current),
+    };
 
     private TaskVerdictKind Verdict(BehaviorContext<JobState, TaskStopped> context) =>
         TaskVerdict.Of(context.Message, context.Saga.Spec!, settings).Kind;

@@ -22,7 +22,8 @@ public static class JobSubmission
     {
         session.CorrelationId = conversationId.ToString("N");
         session.Events.StartStream(submitted.JobId, submitted);
-        session.QueueSchedule(new ScheduledDelivery(submitted.JobId, submitted.SubmittedAt + recoveryDelay, submitted), session.CorrelationId);
+        session.QueueSchedule(
+            new ScheduledDelivery(submitted.JobId, submitted.SubmittedAt + recoveryDelay, submitted), session.CorrelationId, System.Diagnostics.Activity.Current?.Id);
     }
 
     /// <summary>
@@ -31,5 +32,5 @@ public static class JobSubmission
     /// bus), the job is still cancelled. The saga takes a repeated cancel as a no-op.
     /// </summary>
     public static void StageCancel(IDocumentSession session, CancelJob cancel, Guid? conversationId, DateTimeOffset now, TimeSpan recoveryDelay) =>
-        session.QueueSchedule(new ScheduledDelivery(Guid.CreateVersion7(), now + recoveryDelay, cancel), conversationId?.ToString("N"));
+        session.QueueSchedule(new ScheduledDelivery(Guid.CreateVersion7(), now + recoveryDelay, cancel), conversationId?.ToString("N"), System.Diagnostics.Activity.Current?.Id);
 }

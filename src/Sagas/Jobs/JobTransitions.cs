@@ -90,13 +90,15 @@ internal sealed class JobTransitions(JobLifecycleOptions settings, TimeProvider 
         }
 
         job.LastFailure = verdict.Reason;
+        job.LastFailureCause = verdict.Cause;
         job.LastExitCode = verdict.ExitCode;
         job.LastFailureAt = job.NoEarlierThanKnown(stopped.StoppedAt);
     }
 
-    public void NoteFailure(JobState job, string reason)
+    public void NoteFailure(JobState job, string reason, string cause)
     {
         job.LastFailure = reason;
+        job.LastFailureCause = cause;
         job.LastExitCode = null;
         job.LastFailureAt = clock.GetUtcNow();
     }

@@ -17,6 +17,9 @@ public interface IEventSourcedSaga : ISaga
     /// <summary>Stamped on every event the saga appends, so one id ties together a job's whole story.</summary>
     string? EventCorrelationId { get; }
 
+    /// <summary>The job's trace (W3C traceparent of its latest transition in that trace), for work done later on its behalf.</summary>
+    string? TraceParent { get; set; }
+
     /// <summary>Adds the saga's own row changes (beyond its document, events and timers) to the session.</summary>
     void StageWrites(IDocumentSession session);
 

@@ -1,4 +1,5 @@
 using EventPlatform.Sagas.Scheduling;
+using EventPlatform.Sagas.Telemetry;
 using Marten;
 using Marten.Exceptions;
 using MassTransit;
@@ -24,16 +25,19 @@ internal sealed class MartenSagaRepositoryContext<TSaga, TMessage> :
     private readonly IDocumentSession session;
     private readonly ConsumeContext<TMessage> consumeContext;
     private readonly ISagaConsumeContextFactory<IDocumentSession, TSaga> factory;
+    private readonly IReadOnlyList<ISagaCommitObserver<TSaga>> observers;
 
     public MartenSagaRepositoryContext(
         IDocumentSession session,
         ConsumeContext<TMessage> consumeContext,
-        ISagaConsumeContextFactory<IDocumentSession, TSaga> factory)
+        ISagaConsumeContextFactory<IDocumentSession, TSaga> factory,
+        IReadOnlyList<ISagaCommitObserver<TSaga>> observers)
         : base(consumeContext)
     {
         this.session = session;
         this.consumeContext = consumeContext;
         this.factory = factory;
+        this.observers = observers;
     }
 
     public Task<SagaConsumeContext<TSaga, T>> CreateSagaConsumeContext<T>(ConsumeContext<T> context, TSaga instance, SagaConsumeContextMode mode)
@@ -97,6 +101,7 @@ internal sealed class MartenSagaRepositoryContext<TSaga, TMessage> :
 
     private async Task CommitAsync(TSaga saga)
     {
+        saga.TraceParent = JobTrace.Follow(saga.TraceParent, System.Diagnostics.Activity.Current);
         if (saga.UncommittedEvents.Count > 0)
         {
             session.CorrelationId = saga.EventCorrelationId;
@@ -111,12 +116,17 @@ internal sealed class MartenSagaRepositoryContext<TSaga, TMessage> :
 
         foreach (var timer in saga.Timers.Added)
         {
-            session.QueueSchedule(timer, saga.EventCorrelationId);
+            session.QueueSchedule(timer, saga.EventCorrelationId, saga.TraceParent);
         }
 
         saga.StageWrites(session);
 
         await session.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
+        foreach (var observer in observers)
+        {
+            observer.Committed(saga, saga.UncommittedEvents);
+        }
+
         saga.MarkCommitted();
     }
 }

@@ -1,6 +1,7 @@
 using EventPlatform.Contracts.Jobs;
 using EventPlatform.Contracts.Tasks;
 using EventPlatform.Sagas.Jobs;
+using EventPlatform.Sagas.Telemetry;
 using Marten;
 using MassTransit;
 using Microsoft.Extensions.Logging;
@@ -46,11 +47,12 @@ internal sealed partial class TaskReconciler(
         // about the attempt (it names no task), and says nothing while the task is still starting.
         var running = await session.Query<JobState>()
             .Where(x => ((x.CurrentState == Running || x.CurrentState == Cancelling) && x.TaskId != null) || x.CurrentState == Starting)
-            .Select(x => new { x.CorrelationId, x.Attempt, x.TaskId, x.EventCorrelationId, x.CurrentState })
+            .Select(x => new { x.CorrelationId, x.Attempt, x.TaskId, x.EventCorrelationId, x.CurrentState, x.TraceParent })
             .ToListAsync(cancellationToken)
             .ConfigureAwait(false);
         foreach (var job in running)
         {
+            using var span = JobTrace.Resume(job.TraceParent, "reconciliation");
             await bus.Publish(
                 new ReconcileTask(job.CorrelationId, job.Attempt, job.CurrentState == Starting ? null : job.TaskId),
                 context => context.ConversationId = JobState.ConversationOf(job.EventCorrelationId) ?? context.ConversationId,

@@ -1,4 +1,5 @@
 using EventPlatform.Sagas.Jobs;
+using EventPlatform.Sagas.Telemetry;
 using Marten;
 using MassTransit;
 using Microsoft.Extensions.Logging;
@@ -19,7 +20,8 @@ internal sealed partial class ScheduledMessageDispatcher(
     IDocumentStore store,
     IBus bus,
     IOptions<SchedulerOptions> options,
-    ILogger<ScheduledMessageDispatcher> logger) : PollingLoop(logger)
+    ILogger<ScheduledMessageDispatcher> logger,
+    LifecycleMetrics? metrics = null) : PollingLoop(logger)
 {
     private readonly SchedulerOptions settings = options.Value;
 
@@ -37,9 +39,9 @@ internal sealed partial class ScheduledMessageDispatcher(
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
-        var due = new List<(Guid Token, string Type, string Body, string? CorrelationId)>();
+        var due = new List<(Guid Token, string Type, string Body, string? CorrelationId, double SecondsLate, string? TraceParent)>();
         await using (var select = new NpgsqlCommand(
-            $"select token_id, message_type, body::text, correlation_id from {table} " +
+            $"select token_id, message_type, body::text, correlation_id, extract(epoch from now() - due_at)::float8, trace_parent from {table} " +
             "where due_at <= now() order by due_at limit @limit for update skip locked",
             connection,
             transaction))
@@ -48,7 +50,8 @@ internal sealed partial class ScheduledMessageDispatcher(
             await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                due.Add((reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+                due.Add((reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetDouble(4),
+                    reader.IsDBNull(5) ? null : reader.GetString(5)));
             }
         }
 
@@ -58,8 +61,9 @@ internal sealed partial class ScheduledMessageDispatcher(
         }
 
         var published = new List<Guid>(due.Count);
-        foreach (var (token, typeName, body, correlationId) in due)
+        foreach (var (token, typeName, body, correlationId, secondsLate, traceParent) in due)
         {
+            using var span = JobTrace.Resume(traceParent, "timer");
             try
             {
                 var (message, type) = ContractMessageJson.Deserialize(typeName, body);
@@ -73,6 +77,7 @@ internal sealed partial class ScheduledMessageDispatcher(
                     },
                     cancellationToken).ConfigureAwait(false);
                 published.Add(token);
+                metrics?.TimerFired(secondsLate);
             }
             catch (Exception ex) when (ex is InvalidOperationException or System.Text.Json.JsonException)
             {

@@ -25,21 +25,26 @@ public static class ScheduledMessageTable
         table.AddColumn("message_type", "text").NotNull();
         table.AddColumn("body", "jsonb").NotNull();
         table.AddColumn("correlation_id", "text");
+        table.AddColumn("trace_parent", "text");
         table.Indexes.Add(new IndexDefinition($"ix_{Name}_due_at") { Columns = ["due_at"] });
         options.Storage.ExtendedSchemaObjects.Add(table);
         return options;
     }
 
-    /// <summary>Adds (or keeps, when the token exists) a scheduled message in the session's transaction.</summary>
-    public static void QueueSchedule(this IDocumentSession session, ScheduledDelivery scheduled, string? correlationId) =>
+    /// <summary>
+    /// Adds (or keeps, when the token exists) a scheduled message in the session's transaction; it is
+    /// published in the trace <paramref name="traceParent"/> names (the job's), not in a trace of its own.
+    /// </summary>
+    public static void QueueSchedule(this IDocumentSession session, ScheduledDelivery scheduled, string? correlationId, string? traceParent = null) =>
         session.QueueSqlCommand(
-            $"insert into {QualifiedName(session)} (token_id, due_at, message_type, body, correlation_id) " +
-            "values (?, ?, ?, ?::jsonb, ?) on conflict (token_id) do nothing",
+            $"insert into {QualifiedName(session)} (token_id, due_at, message_type, body, correlation_id, trace_parent) " +
+            "values (?, ?, ?, ?::jsonb, ?, ?) on conflict (token_id) do nothing",
             scheduled.TokenId,
             scheduled.DueAt.ToUniversalTime(),
             ContractMessageJson.TypeName(scheduled.Message),
             ContractMessageJson.Serialize(scheduled.Message),
-            (object?)correlationId ?? DBNull.Value);
+            (object?)correlationId ?? DBNull.Value,
+            (object?)traceParent ?? DBNull.Value);
 
     /// <summary>Cancels a scheduled message in the session's transaction; a token already fired or unknown is fine.</summary>
     public static void QueueUnschedule(this IDocumentSession session, Guid tokenId) =>

@@ -39,6 +39,18 @@ public class When_launching_a_task_on_ecs : EcsScenarioFixture
     }
 
     [Test]
+    public async Task Should_hand_the_task_the_jobs_trace_so_its_events_and_logs_join_it()
+    {
+        const string traceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+        await Scenario.Launcher.LaunchAsync(EcsScenario.Launch(JobId) with { TraceParent = traceParent }, CancellationToken.None);
+
+        var environment = Scenario.Server.Requests.Single().Json.GetProperty("overrides").GetProperty("containerOverrides")[0].GetProperty("environment")
+            .EnumerateArray().ToDictionary(e => e.GetProperty("name").GetString()!, e => e.GetProperty("value").GetString());
+        Assert.That(environment["EP_TRACEPARENT"], Is.EqualTo(traceParent));
+    }
+
+    [Test]
     public async Task Should_run_the_agent_task_definition_on_fargate_in_private_subnets()
     {
         await Scenario.Launcher.LaunchAsync(EcsScenario.Launch(JobId, attempt: 2), CancellationToken.None);

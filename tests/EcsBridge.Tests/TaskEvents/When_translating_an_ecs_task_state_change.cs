@@ -116,7 +116,7 @@ public class When_translating_an_ecs_task_state_change
 
         var translation = TaskEventTranslator.Translate(change.ToJson());
 
-        Assert.That(translation, Is.EqualTo(TaskEventTranslation.Ignored($"Task {TaskArn} is {lastStatus}: progress only.")));
+        Assert.That(translation, Is.EqualTo(TaskEventTranslation.Progress($"Task {TaskArn} is {lastStatus}: progress only.")));
     }
 
     [TestCase("ecs-svc/9223370545345641169")]

@@ -29,6 +29,9 @@ internal sealed record JobResponse(
 
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The W3C trace id of the job's trace (docs/observability.md); null for jobs from before traces.</summary>
+    public string? TraceId { get; init; }
+
     public static JobResponse From(JobStatusView view) => new(
         view.Id,
         view.State.ToString(),
@@ -50,5 +53,6 @@ internal sealed record JobResponse(
     {
         UserId = view.UserId,
         Labels = view.Spec.Labels,
+        TraceId = view.TraceId,
     };
 }

@@ -11,7 +11,7 @@ internal static class SubmitJobEndpoint
 {
     public static void Map(IEndpointRouteBuilder jobs) =>
         jobs.MapPost("/", HandleAsync)
-            .WithName("SubmitJob")
+            .WithName(SubmissionMetrics.EndpointName)
             .WithSummary("Submit a job")
             .WithDescription("Stores the job and queues it; 202 with its id. An Idempotency-Key header makes retries return the same job. "
                 + "A bad body is 400 naming each bad field, and nothing is stored; the body must be sent as application/json.")
@@ -20,11 +20,17 @@ internal static class SubmitJobEndpoint
             .RequireRateLimiting(SubmissionRateLimit.Policy);
 
     private static async Task<Results<Accepted<SubmitJobResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
-        HttpRequest request, ClaimsPrincipal user, SubmitJobHandler handler, IOptions<SubmissionLimits> limits, CancellationToken cancellationToken)
+        HttpRequest request,
+        ClaimsPrincipal user,
+        SubmitJobHandler handler,
+        IOptions<SubmissionLimits> limits,
+        SubmissionMetrics metrics,
+        CancellationToken cancellationToken)
     {
         // Routing refuses another media type; a body sent with none is refused here, as the description says.
         if (!request.HasJsonContentType())
         {
+            metrics.Refused(SubmissionMetrics.Reasons.Invalid);
             return JsonBodies.UnsupportedMediaType(request);
         }
 
@@ -32,11 +38,23 @@ internal static class SubmitJobEndpoint
         var (body, errors) = await SubmitJobValidation.ReadAsync(request.Body, key, limits.Value, cancellationToken);
         if (body is null)
         {
+            metrics.Refused(SubmissionMetrics.Reasons.Invalid);
             return TypedResults.ValidationProblem(errors);
         }
 
         var submission = new SubmitJob(Caller.From(user).UserId, body.ToSpec(), key.Length > 0 ? key : null);
-        return await handler.HandleAsync(submission, cancellationToken) switch
+        var outcome = await handler.HandleAsync(submission, cancellationToken);
+        switch (outcome)
+        {
+            case SubmitJobOutcome.TooManyWaiting:
+                metrics.Refused(SubmissionMetrics.Reasons.QueueFull);
+                break;
+            case SubmitJobOutcome.KeyReused:
+                metrics.Refused(SubmissionMetrics.Reasons.IdempotencyConflict);
+                break;
+        }
+
+        return outcome switch
         {
             SubmitJobOutcome.Accepted(var jobId) => TypedResults.Accepted($"/jobs/{jobId}", new SubmitJobResponse(jobId, $"/jobs/{jobId}")),
             SubmitJobOutcome.TooManyWaiting(var waiting, var limit) => TypedResults.Problem(

@@ -26,6 +26,7 @@ internal sealed class SubmitJobHandler(
     IPublishEndpoint bus,
     IOptions<JobLifecycleOptions> lifecycle,
     IOptions<AdmissionOptions> admission,
+    SubmissionMetrics metrics,
     TimeProvider clock)
 {
     public async Task<SubmitJobOutcome> HandleAsync(SubmitJob command, CancellationToken cancellationToken)
@@ -41,7 +42,11 @@ internal sealed class SubmitJobHandler(
         }
 
         var jobId = command.IdempotencyKey is { } key ? IdempotentSubmission.JobIdFor(command.UserId, key) : Guid.CreateVersion7();
-        var submitted = new JobSubmitted(jobId, command.UserId, command.Spec, clock.GetUtcNow()) { IdempotencyKey = command.IdempotencyKey };
+        var submitted = new JobSubmitted(jobId, command.UserId, command.Spec, clock.GetUtcNow())
+        {
+            IdempotencyKey = command.IdempotencyKey,
+            TraceId = System.Diagnostics.Activity.Current is { IdFormat: System.Diagnostics.ActivityIdFormat.W3C } request ? request.TraceId.ToHexString() : null,
+        };
         var conversationId = Guid.CreateVersion7();
         JobSubmission.Stage(session, submitted, conversationId, lifecycle.Value.SubmissionRecoveryDelay);
         try
@@ -55,6 +60,7 @@ internal sealed class SubmitJobHandler(
 
         // Published only after the stream committed, so the saga never sees a job that is not stored.
         await bus.Publish(submitted, context => context.ConversationId = conversationId, cancellationToken);
+        metrics.Submitted(command.Spec.Priority);
         return new SubmitJobOutcome.Accepted(jobId);
     }
 
