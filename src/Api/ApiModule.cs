@@ -1,5 +1,7 @@
 using EventPlatform.Api.Admin;
 using EventPlatform.Api.Auth;
+using EventPlatform.Api.Auth.Sessions;
+using EventPlatform.Api.Dashboard;
 using EventPlatform.Api.Http;
 using EventPlatform.Api.Jobs;
 using EventPlatform.Api.Jobs.Artifacts;
@@ -25,19 +27,23 @@ public static class ApiModule
         services.AddScoped<SubmitJobHandler>();
         services.AddJobArtifacts(configuration);
         services.AddPlatformOpenApi();
+        services.AddSingleton<DashboardAssets>();
         return services;
     }
 
-    /// <summary>Every endpoint of the API, behind API-key authentication and the submission rate limit.</summary>
+    /// <summary>Every endpoint of the API and the dashboard, behind API-key or session authentication, CSRF protection and the submission rate limit.</summary>
     public static WebApplication MapApi(this WebApplication app)
     {
         app.UseAuthentication();
+        app.UseCsrfProtection();
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapPlatformOpenApi();
         app.MapJobsApi();
         app.MapAdminApi();
         app.MapStatsApi();
+        app.MapSessionApi();
+        app.MapDashboard();
         return app;
     }
 }
