@@ -5,6 +5,7 @@ using EventPlatform.Api.Dashboard;
 using EventPlatform.Api.Http;
 using EventPlatform.Api.Jobs;
 using EventPlatform.Api.Jobs.Artifacts;
+using EventPlatform.Api.Jobs.Following;
 using EventPlatform.Api.Jobs.Submitting;
 using EventPlatform.Api.OpenApi;
 using EventPlatform.Api.Stats;
@@ -28,6 +29,9 @@ public static class ApiModule
         services.AddJobArtifacts(configuration);
         services.AddPlatformOpenApi();
         services.AddSingleton<DashboardAssets>();
+        services.AddOptions<JobFeedOptions>().Bind(configuration.GetSection(JobFeedOptions.Section));
+        services.AddSingleton<JobChangeFeed>();
+        services.AddHostedService(provider => provider.GetRequiredService<JobChangeFeed>());
         return services;
     }
 

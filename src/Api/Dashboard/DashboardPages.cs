@@ -1,9 +1,13 @@
+using EventPlatform.Api.Jobs.Reading;
+using Marten;
+
 namespace EventPlatform.Api.Dashboard;
 
 /// <summary>
 /// The dashboard's pages under <c>/ui</c> (docs/adr/0023-a-dashboard-served-by-the-api.md). Every page
 /// is the same shell, whose script draws it from the API; what a caller may not see is decided here,
-/// on the server, before any of it is sent: no session is a redirect to the sign-in page.
+/// on the server, before any of it is sent: no session is a redirect to the sign-in page, another
+/// user's job the same 404 page as a job that does not exist.
 /// </summary>
 internal static class DashboardPages
 {
@@ -31,6 +35,8 @@ internal static class DashboardPages
 
         ui.MapGet("/sign-in", (HttpContext context, DashboardAssets assets) => Page(context, assets));
         ui.MapGet("/", (HttpContext context, DashboardAssets assets) => Page(context, assets, signedIn: true));
+        ui.MapGet("/jobs", (HttpContext context, DashboardAssets assets) => Page(context, assets, signedIn: true));
+        ui.MapGet("/jobs/{jobId:guid}", JobPageAsync);
         ui.MapGet("/assets/{name}", AssetAsync);
         ui.MapGet("/{**rest}", (HttpContext context, DashboardAssets assets) => assets.WriteAsync(context, "not-found.html", StatusCodes.Status404NotFound));
         return endpoints;
@@ -46,6 +52,18 @@ internal static class DashboardPages
         }
 
         return assets.WriteAsync(context, DashboardAssets.Shell);
+    }
+
+    private static async Task JobPageAsync(Guid jobId, HttpContext context, DashboardAssets assets, IQuerySession session)
+    {
+        if (context.User.Identity?.IsAuthenticated == true
+            && await VisibleJob.LoadAsync(session, context.User, jobId, context.RequestAborted) is null)
+        {
+            await assets.WriteAsync(context, "not-found.html", StatusCodes.Status404NotFound);
+            return;
+        }
+
+        await Page(context, assets, signedIn: true);
     }
 
     private static Task AssetAsync(string name, HttpContext context, DashboardAssets assets) =>

@@ -1,5 +1,6 @@
 using EventPlatform.Api.Jobs.Artifacts;
 using EventPlatform.Api.Jobs.Cancelling;
+using EventPlatform.Api.Jobs.Following;
 using EventPlatform.Api.Jobs.History;
 using EventPlatform.Api.Jobs.Listing;
 using EventPlatform.Api.Jobs.Logs;
@@ -14,6 +15,7 @@ internal static class JobsApi
     {
         var jobs = endpoints.MapGroup("/jobs").WithTags("Jobs");
         ListJobsEndpoint.Map(jobs);
+        FollowJobsEndpoint.Map(jobs);
         GetJobTimelineEndpoint.Map(jobs);
         SubmitJobEndpoint.Map(jobs);
         GetJobEndpoint.Map(jobs);

@@ -104,10 +104,257 @@ async function overviewPage() {
   );
 }
 
+// ---- live changes -------------------------------------------------------------------------------------
+
+// Follows GET /jobs/events; EventSource reconnects by itself and resumes with Last-Event-ID.
+function follow(query, onChange) {
+  const source = new EventSource(`/jobs/events${query ? `?${query}` : ''}`);
+  source.addEventListener('job', (event) => onChange(JSON.parse(event.data)));
+  addEventListener('pagehide', () => source.close());
+  return source;
+}
+
+const ENDED = ['Succeeded', 'Failed', 'TimedOut', 'Cancelled'];
+const STATES = ['Queued', 'Starting', 'Running', ...ENDED];
+
+async function cancelJob(jobId, reason) {
+  return api(`/jobs/${jobId}/cancel`, { method: 'POST', body: { reason } });
+}
+
+// ---- jobs -----------------------------------------------------------------------------------------------
+
+async function jobsPage() {
+  const params = new URLSearchParams(location.search);
+  const field = (name, label, control) => h('label', {}, label, control);
+  const select = (name, options) => h('select', { name, 'aria-label': name },
+    h('option', { value: '' }, 'any'), options.map((o) => h('option', { value: o, selected: params.get(name) === o }, o)));
+  const input = (name, attrs = {}) => h('input', { name, value: params.get(name) || '', ...attrs });
+  const form = h('form.filters', { 'aria-label': 'Filters' },
+    field('state', 'State', select('state', STATES)),
+    field('priority', 'Priority', select('priority', ['high', 'normal', 'low'])),
+    field('label', 'Label', input('label', { placeholder: 'key:value', 'aria-label': 'label' })),
+    field('q', 'Command contains', input('q', { 'aria-label': 'q' })),
+    field('since', 'Since', input('since', { type: 'datetime-local', 'aria-label': 'since' })),
+    field('until', 'Until', input('until', { type: 'datetime-local', 'aria-label': 'until' })),
+    session.admin ? field('user', 'User', input('user', { 'aria-label': 'user' })) : null,
+    field('limit', 'Per page', input('limit', { type: 'number', min: 1, max: 500, placeholder: '50', 'aria-label': 'per page' })),
+    h('button.primary', { type: 'submit' }, 'Apply'));
+  const status = h('p.muted.notice', { role: 'status' });
+  const body = h('tbody');
+  const all = h('input', { type: 'checkbox', 'aria-label': 'Select all' });
+  const cancelSelected = h('button.danger', { type: 'button', disabled: true }, 'Cancel selected');
+  const previous = h('button', { type: 'button', disabled: true }, 'Previous page');
+  const next = h('button', { type: 'button', disabled: true }, 'Next page');
+  const table = h('table', { 'aria-label': 'Jobs' },
+    h('thead', {}, h('tr', {}, h('th', {}, all), ['Job', 'State', 'Command', 'Priority', 'User', 'Labels', 'Created', ''].map((t) => h('th', {}, t)))),
+    body);
+  show(h('h1', {}, 'Jobs'), form, h('div.actions', {}, cancelSelected), status, table, h('div.pager', {}, previous, next));
+
+  const cursors = [null];
+  let nextCursor = null;
+  const selected = () => [...body.querySelectorAll('input[type=checkbox]:checked')].map((box) => box.value);
+  const refreshSelection = () => { cancelSelected.disabled = selected().length === 0; };
+
+  function query(cursor) {
+    const q = new URLSearchParams();
+    for (const [name, value] of new FormData(form)) {
+      if (!value) continue;
+      q.set(name, name === 'since' || name === 'until' ? new Date(value).toISOString() : value);
+    }
+    if (cursor) q.set('cursor', cursor);
+    return q;
+  }
+
+  function row(job) {
+    const box = h('input', { type: 'checkbox', value: job.jobId, 'aria-label': `Select ${job.jobId}`, onchange: refreshSelection });
+    const cancel = h('button.danger', {
+      type: 'button',
+      hidden: ENDED.includes(job.state),
+      onclick: async () => { cancel.disabled = true; await cancelJob(job.jobId, 'cancelled from the dashboard').catch((e) => { status.textContent = e.message; }); },
+    }, 'Cancel');
+    return h('tr', { dataset: { jobId: job.jobId } },
+      h('td', {}, box),
+      h('td', {}, h('a', { href: `/ui/jobs/${job.jobId}` }, h('code', {}, job.jobId))),
+      h('td', { dataset: { cell: 'state' } }, stateBadge(job.state)),
+      h('td', {}, h('code', {}, job.command.join(' '))),
+      h('td', {}, job.priority),
+      h('td', {}, job.userId),
+      h('td', {}, Object.entries(job.labels || {}).map(([k, v]) => `${k}:${v}`).join(' ')),
+      h('td', {}, when(job.createdAt)),
+      h('td', { dataset: { cell: 'actions' } }, cancel));
+  }
+
+  async function load() {
+    const cursor = cursors[cursors.length - 1];
+    try {
+      const page = await api(`/jobs?${query(cursor)}`);
+      body.replaceChildren(...page.items.map(row));
+      nextCursor = page.nextCursor;
+      status.textContent = page.items.length ? '' : 'No jobs match.';
+    } catch (error) {
+      if (error.status === 401) return;
+      body.replaceChildren();
+      nextCursor = null;
+      const errors = error.problem?.errors ? Object.values(error.problem.errors).flat().join(' ') : '';
+      status.textContent = `${error.message} ${errors}`.trim();
+    }
+    next.disabled = !nextCursor;
+    previous.disabled = cursors.length === 1;
+    all.checked = false;
+    refreshSelection();
+  }
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const q = query(null);
+    history.replaceState(null, '', `/ui/jobs${q.size ? `?${q}` : ''}`);
+    cursors.splice(1);
+    load();
+  });
+  next.addEventListener('click', () => { cursors.push(nextCursor); load(); });
+  previous.addEventListener('click', () => { cursors.pop(); load(); });
+  all.addEventListener('change', () => {
+    for (const box of body.querySelectorAll('input[type=checkbox]')) box.checked = all.checked;
+    refreshSelection();
+  });
+  cancelSelected.addEventListener('click', async () => {
+    const ids = selected();
+    cancelSelected.disabled = true;
+    const refused = [];
+    for (const id of ids) await cancelJob(id, 'cancelled from the dashboard').catch((e) => refused.push(`${id}: ${e.message}`));
+    status.textContent = `Asked ${ids.length - refused.length} job(s) to cancel.${refused.length ? ` Refused: ${refused.join('; ')}` : ''}`;
+  });
+
+  // In place: a row's state changes as its job does; a new job shows on the first page.
+  let reload = null;
+  follow('', (change) => {
+    const tr = body.querySelector(`tr[data-job-id="${change.jobId}"]`);
+    if (tr && change.state) {
+      tr.querySelector('[data-cell=state]').replaceChildren(stateBadge(change.state));
+      if (ENDED.includes(change.state)) tr.querySelector('[data-cell=actions] button').hidden = true;
+    } else if (!tr && change.type === 'JobSubmitted' && cursors.length === 1) {
+      clearTimeout(reload);
+      reload = setTimeout(load, 300);
+    }
+  });
+  await load();
+}
+
+// ---- one job ------------------------------------------------------------------------------------------
+
+const IMAGE = /\.(png|jpe?g|gif|webp)$/i;
+const size = (bytes) => bytes < 1024 ? `${bytes} B` : bytes < 1048576 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1048576).toFixed(1)} MiB`;
+
+async function jobPage(jobId) {
+  const header = h('div');
+  const spec = h('div.card');
+  const attempts = h('tbody');
+  const timeline = h('tbody');
+  const log = h('pre', { 'aria-label': 'Log', 'data-testid': 'log' });
+  const artifacts = h('div', { 'data-testid': 'artifacts' });
+  const message = h('p.notice', { role: 'status' });
+  const cancel = h('button.danger', { type: 'button' }, 'Cancel');
+  show(
+    header,
+    h('div.actions', {}, cancel),
+    message,
+    h('h2', {}, 'Spec'), spec,
+    h('h2', {}, 'Attempts'),
+    h('table', { 'aria-label': 'Attempts' }, h('thead', {}, h('tr', {}, ['Attempt', 'Ended by', 'Exit code', 'Reason'].map((t) => h('th', {}, t)))), attempts),
+    h('h2', {}, 'Timeline'),
+    h('table', { 'aria-label': 'Timeline' }, h('thead', {}, h('tr', {}, ['Version', 'Time', 'Event', 'Attempt', 'Detail', 'Correlation id'].map((t) => h('th', {}, t)))), timeline),
+    h('h2', {}, 'Log'), log,
+    h('h2', {}, 'Artifacts'), artifacts);
+
+  let job = null;
+  cancel.addEventListener('click', async () => {
+    cancel.disabled = true;
+    try {
+      await cancelJob(jobId, 'cancelled from the dashboard');
+      message.textContent = 'Asked the job to cancel.';
+    } catch (error) {
+      message.textContent = error.message;
+      cancel.disabled = false;
+    }
+  });
+
+  function drawJob() {
+    const ended = ENDED.includes(job.state);
+    header.replaceChildren(
+      h('h1', {}, 'Job ', h('code', {}, job.jobId)),
+      h('p', {}, 'State: ', stateBadge(job.state),
+        job.waitingFor ? h('span.muted', { 'data-testid': 'waiting-for' }, ` waiting for ${job.waitingFor}`) : null,
+        job.error ? h('span.error', {}, ` ${job.error}`) : null));
+    cancel.hidden = ended;
+    const row = (label, value) => [h('dt', {}, label), h('dd', {}, value)];
+    spec.replaceChildren(h('dl.spec', {},
+      row('Command', h('code', {}, job.command.join(' '))),
+      row('User', job.userId),
+      row('Priority', job.priority),
+      row('Timeout', `${job.timeoutSeconds} s`),
+      row('Max attempts', job.maxAttempts),
+      row('Labels', Object.entries(job.labels || {}).map(([k, v]) => `${k}:${v}`).join(' ') || '—'),
+      row('Env', Object.keys(job.env || {}).join(', ') || '—'),
+      row('Created', when(job.createdAt)),
+      row('Started', when(job.startedAt)),
+      row('Finished', when(job.finishedAt)),
+      row('Exit code', job.exitCode ?? '—')));
+  }
+
+  async function drawHistory() {
+    const [events, line] = await Promise.all([api(`/jobs/${jobId}/events`), api(`/jobs/${jobId}/timeline`)]);
+    const byVersion = new Map(events.map((e) => [e.version, e]));
+    timeline.replaceChildren(...line.entries.map((entry) => h('tr', {},
+      h('td', {}, entry.version), h('td', {}, when(entry.at)), h('td', {}, entry.event), h('td', {}, entry.attempt),
+      h('td', {}, entry.detail || ''), h('td', {}, h('code', {}, byVersion.get(entry.version)?.correlationId || '')))));
+    const perAttempt = new Map();
+    for (const entry of line.entries) if (entry.attempt > 0) perAttempt.set(entry.attempt, entry);
+    attempts.replaceChildren(...[...perAttempt].map(([attempt, last]) => {
+      const data = byVersion.get(last.version)?.data || {};
+      return h('tr', {}, h('td', {}, attempt), h('td', {}, last.event), h('td', {}, data.exitCode ?? data.ExitCode ?? '—'), h('td', {}, last.detail || ''));
+    }));
+  }
+
+  async function drawLog() {
+    try {
+      const text = await api(`/jobs/${jobId}/logs`, { headers: { Accept: 'text/plain' } });
+      const atEnd = log.scrollTop + log.clientHeight >= log.scrollHeight - 4;
+      log.textContent = text || '(no output yet)';
+      if (atEnd) log.scrollTop = log.scrollHeight;
+    } catch (error) {
+      if (error.status !== 404) log.textContent = `(the log cannot be read: ${error.message})`;
+    }
+  }
+
+  async function drawArtifacts() {
+    const list = await api(`/jobs/${jobId}/artifacts`).catch(() => []);
+    artifacts.replaceChildren(list.length === 0 ? h('p.muted', {}, 'None yet.') : h('ul', {}, list.map((a) => h('li', {},
+      h('a', { href: a.url, download: a.name }, a.name), h('span.muted', {}, ` ${size(a.size)}`),
+      IMAGE.test(a.name) ? h('div', {}, h('img.preview', { src: a.url, alt: `Preview of ${a.name}` })) : null))));
+  }
+
+  async function refresh() {
+    job = await api(`/jobs/${jobId}`);
+    drawJob();
+    await Promise.all([drawHistory(), drawLog(), drawArtifacts()]);
+  }
+
+  await refresh();
+  follow(`jobId=${jobId}`, () => { refresh().catch(() => {}); });
+
+  // The output is read where the launcher keeps it, not from the event store: tail it while the job is not over.
+  const tail = setInterval(() => {
+    if (job && ENDED.includes(job.state)) { clearInterval(tail); return; }
+    drawLog();
+  }, 1000);
+}
+
 // ---- the frame ----------------------------------------------------------------------------------------
 
 const routes = [
   [/^\/ui\/?$/, overviewPage],
+  [/^\/ui\/jobs\/?$/, jobsPage],
+  [/^\/ui\/jobs\/([0-9a-f-]{36})$/, jobPage],
 ];
 
 async function start() {
