@@ -1,3 +1,4 @@
+using EventPlatform.Api.Auth;
 using EventPlatform.Api.Jobs.Reading;
 using Marten;
 
@@ -7,7 +8,7 @@ namespace EventPlatform.Api.Dashboard;
 /// The dashboard's pages under <c>/ui</c> (docs/adr/0023-a-dashboard-served-by-the-api.md). Every page
 /// is the same shell, whose script draws it from the API; what a caller may not see is decided here,
 /// on the server, before any of it is sent: no session is a redirect to the sign-in page, another
-/// user's job the same 404 page as a job that does not exist.
+/// user's job the same 404 page as a job that does not exist, an admin's page a 403 page for anyone else.
 /// </summary>
 internal static class DashboardPages
 {
@@ -37,18 +38,25 @@ internal static class DashboardPages
         ui.MapGet("/", (HttpContext context, DashboardAssets assets) => Page(context, assets, signedIn: true));
         ui.MapGet("/jobs", (HttpContext context, DashboardAssets assets) => Page(context, assets, signedIn: true));
         ui.MapGet("/jobs/{jobId:guid}", JobPageAsync);
+        ui.MapGet("/users", (HttpContext context, DashboardAssets assets) => Page(context, assets, signedIn: true));
+        ui.MapGet("/dead-letters", (HttpContext context, DashboardAssets assets) => Page(context, assets, signedIn: true, adminOnly: true));
         ui.MapGet("/assets/{name}", AssetAsync);
         ui.MapGet("/{**rest}", (HttpContext context, DashboardAssets assets) => assets.WriteAsync(context, "not-found.html", StatusCodes.Status404NotFound));
         return endpoints;
     }
 
-    private static Task Page(HttpContext context, DashboardAssets assets, bool signedIn = false)
+    private static Task Page(HttpContext context, DashboardAssets assets, bool signedIn = false, bool adminOnly = false)
     {
         if (signedIn && context.User.Identity?.IsAuthenticated != true)
         {
             var back = context.Request.Path + context.Request.QueryString;
             context.Response.Redirect($"{SignInPath}?next={Uri.EscapeDataString(back)}");
             return Task.CompletedTask;
+        }
+
+        if (adminOnly && !Caller.From(context.User).IsAdmin)
+        {
+            return assets.WriteAsync(context, "forbidden.html", StatusCodes.Status403Forbidden);
         }
 
         return assets.WriteAsync(context, DashboardAssets.Shell);

@@ -79,31 +79,6 @@ function signInPage() {
   key.focus();
 }
 
-// ---- overview ---------------------------------------------------------------------------------------
-
-async function overviewPage() {
-  const [queue, mine] = await Promise.all([
-    api('/stats/queue'),
-    session.admin ? api('/stats/users') : api('/stats/users/me').then((me) => [me]),
-  ]);
-  const perState = {};
-  for (const user of mine) for (const [state, count] of Object.entries(user.jobs)) perState[state] = (perState[state] || 0) + count;
-  const card = (label, value, id) => h('div.card', { 'data-figure': id }, h('div.muted', {}, label), h('div.figure', {}, value));
-  show(
-    h('h1', {}, 'Overview'),
-    h('h2', {}, session.admin ? 'Jobs per state (everyone)' : 'Your jobs per state'),
-    h('div.cards', {}, Object.entries(perState).map(([state, count]) => card(state, count, `state-${state}`))),
-    h('h2', {}, 'Queue'),
-    h('div.cards', {},
-      card('Waiting: high', queue.queued.high, 'queued-high'),
-      card('Waiting: normal', queue.queued.normal, 'queued-normal'),
-      card('Waiting: low', queue.queued.low, 'queued-low'),
-      card('Starting', queue.starting, 'starting'),
-      card('Running', queue.running, 'running'),
-      card('Oldest waiting', queue.oldestWaiting ? `${Math.round(queue.oldestWaiting.waitedSeconds)} s` : '—', 'oldest-waiting')),
-  );
-}
-
 // ---- live changes -------------------------------------------------------------------------------------
 
 // Follows GET /jobs/events; EventSource reconnects by itself and resumes with Last-Event-ID.
@@ -349,12 +324,132 @@ async function jobPage(jobId) {
   }, 1000);
 }
 
+// ---- overview ---------------------------------------------------------------------------------------
+
+const card = (label, value, id) => h('div.card', { 'data-figure': id }, h('div.muted', {}, label), h('div.figure', {}, value));
+
+async function overviewPage() {
+  const perStateCards = h('div.cards', { 'aria-label': 'Jobs per state' });
+  const queueCards = h('div.cards', { 'aria-label': 'Queue' });
+  const failures = h('tbody');
+  show(
+    h('h1', {}, 'Overview'),
+    h('h2', {}, session.admin ? 'Jobs per state (everyone)' : 'Your jobs per state'), perStateCards,
+    h('h2', {}, 'Queue'), queueCards,
+    h('h2', {}, 'Recent failures'),
+    h('table', { 'aria-label': 'Recent failures' },
+      h('thead', {}, h('tr', {}, ['Job', 'State', 'Finished', 'Reason'].map((t) => h('th', {}, t)))), failures));
+
+  async function draw() {
+    const [queue, users, failed, timedOut] = await Promise.all([
+      api('/stats/queue'),
+      session.admin ? api('/stats/users') : api('/stats/users/me').then((me) => [me]),
+      api('/jobs?state=Failed&limit=10'),
+      api('/jobs?state=TimedOut&limit=10'),
+    ]);
+    const perState = Object.fromEntries(STATES.map((state) => [state, 0]));
+    for (const user of users) for (const [state, count] of Object.entries(user.jobs)) {
+      const name = state[0].toUpperCase() + state.slice(1);
+      perState[name] = (perState[name] || 0) + count;
+    }
+    perStateCards.replaceChildren(...Object.entries(perState).map(([state, count]) => card(state, count, `state-${state}`)));
+    const oldest = queue.oldestWaiting;
+    queueCards.replaceChildren(
+      card('Waiting: high', queue.queued.high, 'queued-high'),
+      card('Waiting: normal', queue.queued.normal, 'queued-normal'),
+      card('Waiting: low', queue.queued.low, 'queued-low'),
+      card('Starting', queue.starting, 'starting'),
+      card('Running', queue.running, 'running'),
+      card('Oldest waiting', oldest
+        ? h('span', {}, `${Math.round(oldest.waitedSeconds)} s `, oldest.jobId ? h('a', { href: `/ui/jobs/${oldest.jobId}` }, 'open') : `(${oldest.priority})`)
+        : '—', 'oldest-waiting'));
+    const recent = [...failed.items, ...timedOut.items].sort((x, y) => (y.finishedAt || '').localeCompare(x.finishedAt || '')).slice(0, 10);
+    failures.replaceChildren(...(recent.length ? recent.map((job) => h('tr', {},
+      h('td', {}, h('a', { href: `/ui/jobs/${job.jobId}` }, h('code', {}, job.jobId))), h('td', {}, stateBadge(job.state)),
+      h('td', {}, when(job.finishedAt)), h('td', {}, job.error || ''))) : [h('tr', {}, h('td.muted', { colspan: 4 }, 'None.'))]));
+  }
+
+  await draw();
+  // The figures are async projections: redraw a moment after changes arrive, at most twice a second.
+  let pending = null;
+  follow('', () => {
+    if (pending) return;
+    pending = setTimeout(() => { pending = null; draw().catch(() => {}); }, 500);
+  });
+}
+
+// ---- users and queue ----------------------------------------------------------------------------------
+
+async function usersPage() {
+  const [users, queue] = await Promise.all([
+    session.admin ? api('/stats/users') : api('/stats/users/me').then((me) => [me]),
+    api('/stats/queue'),
+  ]);
+  const seconds = (value) => value === null || value === undefined ? '—' : `${value} s`;
+  show(
+    h('h1', {}, 'Users and queue'),
+    h('h2', {}, 'Queue'),
+    h('div.cards', { 'aria-label': 'Queue' },
+      card('Waiting', queue.queued.total, 'queued'), card('Starting', queue.starting, 'starting'), card('Running', queue.running, 'running')),
+    h('h2', {}, session.admin ? 'Users' : 'You'),
+    h('table', { 'aria-label': 'Users' },
+      h('thead', {}, h('tr', {}, ['User', ...STATES, 'Runs', 'p50', 'p95'].map((t) => h('th', {}, t)))),
+      h('tbody', {}, users.map((user) => h('tr', { dataset: { user: user.user } },
+        h('td', {}, user.user),
+        STATES.map((state) => h('td', {}, user.jobs[state[0].toLowerCase() + state.slice(1)] ?? 0)),
+        h('td', {}, user.runDurations.count),
+        h('td', {}, seconds(user.runDurations.p50Seconds)),
+        h('td', {}, seconds(user.runDurations.p95Seconds)))))));
+}
+
+// ---- dead letters (admins) ----------------------------------------------------------------------------
+
+async function deadLettersPage() {
+  const body = h('tbody');
+  const status = h('p.notice', { role: 'status' });
+  show(h('h1', {}, 'Dead letters'), status,
+    h('table', { 'aria-label': 'Dead letters' },
+      h('thead', {}, h('tr', {}, ['Failed', 'Message', 'Consumer', 'Exception', ''].map((t) => h('th', {}, t)))), body));
+
+  async function draw() {
+    const letters = await api('/admin/dead-letters');
+    status.textContent = letters.length ? '' : 'No dead letters.';
+    body.replaceChildren(...letters.map((letter) => {
+      const redrive = h('button', {
+        type: 'button',
+        onclick: async () => {
+          redrive.disabled = true;
+          try {
+            await api(`/admin/dead-letters/${letter.id}/redrive`, { method: 'POST' });
+            status.textContent = `Re-drove ${letter.messageType}.`;
+            await draw();
+          } catch (error) {
+            status.textContent = error.message;
+            redrive.disabled = false;
+          }
+        },
+      }, letter.redrivenAt ? 'Re-drive again' : 'Re-drive');
+      return h('tr', { dataset: { letterId: letter.id } },
+        h('td', {}, when(letter.failedAt)),
+        h('td', {}, h('div', {}, h('code', {}, letter.messageType)),
+          h('pre', {}, letter.message ? JSON.stringify(letter.message, null, 2) : `(${size(letter.messageBytes)}, too large to list)`)),
+        h('td', {}, letter.consumer),
+        h('td', {}, h('pre', {}, letter.exception)),
+        h('td', { dataset: { cell: 'redrive' } }, letter.redrivenAt ? h('div.muted', {}, `Re-driven ${when(letter.redrivenAt)}`) : null, redrive));
+    }));
+  }
+
+  await draw();
+}
+
 // ---- the frame ----------------------------------------------------------------------------------------
 
 const routes = [
   [/^\/ui\/?$/, overviewPage],
   [/^\/ui\/jobs\/?$/, jobsPage],
   [/^\/ui\/jobs\/([0-9a-f-]{36})$/, jobPage],
+  [/^\/ui\/users\/?$/, usersPage],
+  [/^\/ui\/dead-letters\/?$/, deadLettersPage],
 ];
 
 async function start() {
