@@ -5,6 +5,7 @@ using EventPlatform.Api.Jobs.History;
 using EventPlatform.Api.Jobs.Listing;
 using EventPlatform.Api.Jobs.Logs;
 using EventPlatform.Api.Jobs.Reading;
+using EventPlatform.Api.Jobs.Rerunning;
 using EventPlatform.Api.Jobs.Submitting;
 
 namespace EventPlatform.Api.Jobs;
@@ -21,6 +22,7 @@ internal static class JobsApi
         GetJobEndpoint.Map(jobs);
         GetJobEventsEndpoint.Map(jobs);
         CancelJobEndpoint.Map(jobs);
+        RerunJobEndpoint.Map(jobs);
         GetJobArtifactsEndpoint.Map(jobs);
         GetJobLogsEndpoint.Map(jobs);
 

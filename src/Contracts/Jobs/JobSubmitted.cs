@@ -5,4 +5,7 @@ public sealed record JobSubmitted(Guid JobId, string UserId, JobSpec Spec, DateT
 {
     /// <summary>The client's Idempotency-Key, when it sent one; the job id was derived from it.</summary>
     public string? IdempotencyKey { get; init; }
+
+    /// <summary>The job this one runs again (POST /jobs/{id}/rerun), whose stream names this one in a <see cref="JobRerunSubmitted"/>.</summary>
+    public Guid? RerunOf { get; init; }
 }

@@ -47,6 +47,7 @@ public sealed class JobStatusProjection : SingleStreamProjection<JobStatusView, 
         Spec = e.Spec,
         State = JobPhase.Queued,
         CreatedAt = e.SubmittedAt,
+        RerunOf = e.RerunOf,
     };
 
     public static JobStatusView Apply(JobQueued e, JobStatusView view) =>

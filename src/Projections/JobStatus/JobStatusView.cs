@@ -17,4 +17,5 @@ public sealed record JobStatusView
     public DateTimeOffset? FinishedAt { get; init; }
     public DateTimeOffset? RetryAt { get; init; }
     public DateTimeOffset? CancelRequestedAt { get; init; }
+    public Guid? RerunOf { get; init; }
 }

@@ -126,6 +126,28 @@ public sealed class When_people_follow_jobs_on_the_dashboard : DashboardFixture
     }
 
     [Test]
+    public async Task Should_run_a_job_again_and_follow_the_links_both_ways()
+    {
+        var original = await SubmitAsync(new { command = new[] { "sh", "-c", "echo once more" }, labels = new Dictionary<string, string> { ["kind"] = "rerun" } });
+        await StateAsync(original, "Succeeded");
+        await SignInAsync(RunningPlatform.AliceKey, $"/ui/jobs/{original}");
+        await Expect(Page.Locator("[data-state]").First).ToHaveTextAsync("Succeeded");
+
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Run again" }).ClickAsync();
+
+        await Page.WaitForURLAsync(url => !url.EndsWith(original.ToString(), StringComparison.Ordinal));
+        var rerun = Guid.Parse(new Uri(Page.Url).Segments[^1]);
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = $"Job {rerun}" })).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("rerun-of")).ToHaveTextAsync(original.ToString());
+        await Expect(Page.Locator("[data-state]").First).ToHaveTextAsync("Succeeded");
+        await Expect(Page.GetByTestId("log")).ToContainTextAsync("once more");
+
+        await Page.GetByTestId("rerun-of").ClickAsync();
+        await Expect(Page.GetByTestId("rerun")).ToHaveTextAsync(rerun.ToString());
+        await Expect(Page.GetByRole(AriaRole.Table, new() { Name = "Timeline" })).ToContainTextAsync($"run again as {rerun} by alice");
+    }
+
+    [Test]
     public async Task Should_not_show_a_user_another_users_job()
     {
         using var bob = Platform.ClientFor(RunningPlatform.BobKey);

@@ -217,6 +217,7 @@ async function jobsPage() {
 
 // ---- one job ------------------------------------------------------------------------------------------
 
+const ATTEMPT_ENDS = ['JobSucceeded', 'JobFailed', 'JobTimedOut', 'JobCancelled', 'JobRetryScheduled'];
 const IMAGE = /\.(png|jpe?g|gif|webp)$/i;
 const size = (bytes) => bytes < 1024 ? `${bytes} B` : bytes < 1048576 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1048576).toFixed(1)} MiB`;
 
@@ -229,9 +230,12 @@ async function jobPage(jobId) {
   const artifacts = h('div', { 'data-testid': 'artifacts' });
   const message = h('p.notice', { role: 'status' });
   const cancel = h('button.danger', { type: 'button' }, 'Cancel');
+  const rerun = h('button', { type: 'button' }, 'Run again');
+  const links = h('p', { 'data-testid': 'links' });
   show(
     header,
-    h('div.actions', {}, cancel),
+    links,
+    h('div.actions', {}, cancel, rerun),
     message,
     h('h2', {}, 'Spec'), spec,
     h('h2', {}, 'Attempts'),
@@ -250,6 +254,17 @@ async function jobPage(jobId) {
     } catch (error) {
       message.textContent = error.message;
       cancel.disabled = false;
+    }
+  });
+
+  rerun.addEventListener('click', async () => {
+    rerun.disabled = true;
+    try {
+      const accepted = await api(`/jobs/${jobId}/rerun`, { method: 'POST' });
+      location.assign(`/ui/jobs/${accepted.jobId}`);
+    } catch (error) {
+      message.textContent = error.message;
+      rerun.disabled = false;
     }
   });
 
@@ -279,14 +294,23 @@ async function jobPage(jobId) {
   async function drawHistory() {
     const [events, line] = await Promise.all([api(`/jobs/${jobId}/events`), api(`/jobs/${jobId}/timeline`)]);
     const byVersion = new Map(events.map((e) => [e.version, e]));
+    const reruns = events.filter((e) => e.type === 'JobRerunSubmitted').map((e) => e.data.rerunJobId);
+    links.replaceChildren(
+      job.rerunOf ? h('span', {}, 'Runs again ', h('a', { href: `/ui/jobs/${job.rerunOf}`, 'data-testid': 'rerun-of' }, job.rerunOf), '. ') : '',
+      reruns.length ? h('span', {}, 'Run again as ', reruns.flatMap((id, i) => [i ? ', ' : '', h('a', { href: `/ui/jobs/${id}`, 'data-testid': 'rerun' }, id)]), '.') : '');
     timeline.replaceChildren(...line.entries.map((entry) => h('tr', {},
       h('td', {}, entry.version), h('td', {}, when(entry.at)), h('td', {}, entry.event), h('td', {}, entry.attempt),
       h('td', {}, entry.detail || ''), h('td', {}, h('code', {}, byVersion.get(entry.version)?.correlationId || '')))));
+    // Each attempt, by the event that ended it (a retry, or the job's end); one still going has none yet.
     const perAttempt = new Map();
-    for (const entry of line.entries) if (entry.attempt > 0) perAttempt.set(entry.attempt, entry);
-    attempts.replaceChildren(...[...perAttempt].map(([attempt, last]) => {
-      const data = byVersion.get(last.version)?.data || {};
-      return h('tr', {}, h('td', {}, attempt), h('td', {}, last.event), h('td', {}, data.exitCode ?? data.ExitCode ?? '—'), h('td', {}, last.detail || ''));
+    for (const entry of line.entries) {
+      if (entry.attempt > 0 && !perAttempt.has(entry.attempt)) perAttempt.set(entry.attempt, null);
+      if (ATTEMPT_ENDS.includes(entry.event)) perAttempt.set(entry.attempt, entry);
+    }
+    attempts.replaceChildren(...[...perAttempt].map(([attempt, end]) => {
+      const data = end ? byVersion.get(end.version)?.data || {} : {};
+      return h('tr', {}, h('td', {}, attempt), h('td', {}, end ? end.event : 'not ended'),
+        h('td', {}, data.exitCode ?? '—'), h('td', {}, end?.detail || ''));
     }));
   }
 

@@ -29,6 +29,9 @@ internal sealed record JobResponse(
 
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The job this one runs again, when it was submitted by POST /jobs/{id}/rerun.</summary>
+    public Guid? RerunOf { get; init; }
+
     public static JobResponse From(JobStatusView view) => new(
         view.Id,
         view.State.ToString(),
@@ -50,5 +53,6 @@ internal sealed record JobResponse(
     {
         UserId = view.UserId,
         Labels = view.Spec.Labels,
+        RerunOf = view.RerunOf,
     };
 }

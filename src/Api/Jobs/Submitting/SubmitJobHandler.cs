@@ -9,7 +9,8 @@ using Microsoft.Extensions.Options;
 namespace EventPlatform.Api.Jobs.Submitting;
 
 /// <summary>A valid job to store and queue for <paramref name="UserId"/>; <paramref name="IdempotencyKey"/> is null when none was sent.</summary>
-internal sealed record SubmitJob(string UserId, JobSpec Spec, string? IdempotencyKey);
+/// <remarks><paramref name="RerunOf"/>, when set, is the job this one runs again, and <paramref name="RequestedBy"/> who asked.</remarks>
+internal sealed record SubmitJob(string UserId, JobSpec Spec, string? IdempotencyKey, Guid? RerunOf = null, string? RequestedBy = null);
 
 internal abstract record SubmitJobOutcome
 {
@@ -41,9 +42,14 @@ internal sealed class SubmitJobHandler(
         }
 
         var jobId = command.IdempotencyKey is { } key ? IdempotentSubmission.JobIdFor(command.UserId, key) : Guid.CreateVersion7();
-        var submitted = new JobSubmitted(jobId, command.UserId, command.Spec, clock.GetUtcNow()) { IdempotencyKey = command.IdempotencyKey };
+        var submitted = new JobSubmitted(jobId, command.UserId, command.Spec, clock.GetUtcNow()) { IdempotencyKey = command.IdempotencyKey, RerunOf = command.RerunOf };
         var conversationId = Guid.CreateVersion7();
         JobSubmission.Stage(session, submitted, conversationId, lifecycle.Value.SubmissionRecoveryDelay);
+        if (command.RerunOf is { } original)
+        {
+            // In the same transaction: the original names its run again exactly when that job exists.
+            session.Events.Append(original, new JobRerunSubmitted(original, jobId, command.RequestedBy ?? command.UserId, submitted.SubmittedAt));
+        }
         try
         {
             await session.SaveChangesAsync(cancellationToken);
