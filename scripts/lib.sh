@@ -54,6 +54,14 @@ ep_provision() {
   ep_pg_bin >/dev/null || ep_apt_install postgresql
   if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then ep_apt_install postgresql; fi
   ep_drop_cached_lock_stand_in
+  ep_provision_browser
+}
+
+# The dashboard's browser tests drive Debian's chromium with Playwright (docs/adr/0023-a-dashboard-served-by-the-api.md):
+# Playwright's own browser download cannot be reached from these machines, and its driver ships inside the
+# Microsoft.Playwright NuGet package, which the build restores (and NuGet's cache keeps).
+ep_provision_browser() {
+  [ -x /usr/bin/chromium ] || ep_apt_install chromium
 }
 
 # Until the registry served Patched.DistributedLock.Postgres, set-up packed an empty stand-in of the

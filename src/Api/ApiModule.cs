@@ -1,8 +1,11 @@
 using EventPlatform.Api.Admin;
 using EventPlatform.Api.Auth;
+using EventPlatform.Api.Auth.Sessions;
+using EventPlatform.Api.Dashboard;
 using EventPlatform.Api.Http;
 using EventPlatform.Api.Jobs;
 using EventPlatform.Api.Jobs.Artifacts;
+using EventPlatform.Api.Jobs.Following;
 using EventPlatform.Api.Jobs.Submitting;
 using EventPlatform.Api.OpenApi;
 using EventPlatform.Api.Stats;
@@ -27,19 +30,26 @@ public static class ApiModule
         services.AddSingleton<SubmissionMetrics>();
         services.AddJobArtifacts(configuration);
         services.AddPlatformOpenApi();
+        services.AddSingleton<DashboardAssets>();
+        services.AddOptions<JobFeedOptions>().Bind(configuration.GetSection(JobFeedOptions.Section));
+        services.AddSingleton<JobChangeFeed>();
+        services.AddHostedService(provider => provider.GetRequiredService<JobChangeFeed>());
         return services;
     }
 
-    /// <summary>Every endpoint of the API, behind API-key authentication and the submission rate limit.</summary>
+    /// <summary>Every endpoint of the API and the dashboard, behind API-key or session authentication, CSRF protection and the submission rate limit.</summary>
     public static WebApplication MapApi(this WebApplication app)
     {
         app.UseAuthentication();
+        app.UseCsrfProtection();
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapPlatformOpenApi();
         app.MapJobsApi();
         app.MapAdminApi();
         app.MapStatsApi();
+        app.MapSessionApi();
+        app.MapDashboard();
         return app;
     }
 }

@@ -57,6 +57,9 @@ internal sealed class EpClient(HttpClient http, string? configFile = null) : IDi
             reason is null ? null : JsonContent.Create(new { reason }, options: JsonSerializerOptions.Web),
             cancellationToken);
 
+    public Task<JsonElement> RerunAsync(string jobId, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, $"/jobs/{Uri.EscapeDataString(jobId)}/rerun", content: null, cancellationToken);
+
     public Task<JsonElement> GetArtifactsAsync(string jobId, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, $"/jobs/{Uri.EscapeDataString(jobId)}/artifacts", content: null, cancellationToken);
 

@@ -33,6 +33,7 @@ internal static class EpCommand
             LogsCommand.Create(context),
             ResultsCommand.Create(context),
             CancelCommand.Create(context),
+            RerunCommand.Create(context),
             StatsCommand.Create(context),
             AdminCommand.Create(context),
             AuditCommand.Create(context),

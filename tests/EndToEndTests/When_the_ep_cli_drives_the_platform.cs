@@ -51,6 +51,22 @@ public sealed class When_the_ep_cli_drives_the_platform : PlatformFixture
     }
 
     [Test]
+    public async Task Should_run_a_job_again_and_follow_the_new_one()
+    {
+        var submitted = await EpAsync(Platform.BaseAddress.ToString(), "submit", "--wait", "--", "sh", "-c", "exit 4");
+        var original = submitted.Output.Split('\n')[0].Trim();
+
+        var rerun = await EpAsync(Platform.BaseAddress.ToString(), "rerun", original, "--wait");
+
+        Assert.That(rerun.ExitCode, Is.EqualTo(4), "the run again fails as the original did: " + rerun.Error);
+        var newId = Guid.Parse(rerun.Output.Split('\n')[0].Trim());
+        Assert.That(newId.ToString(), Is.Not.EqualTo(original));
+        var job = await GetJobAsync(newId);
+        Assert.That(job.GetProperty("rerunOf").GetString(), Is.EqualTo(original));
+        Assert.That(await EventTypesAsync(Guid.Parse(original)), Does.Contain("JobRerunSubmitted"));
+    }
+
+    [Test]
     public async Task Should_say_in_one_line_when_the_server_cannot_be_reached()
     {
         var run = await EpAsync("http://127.0.0.1:1", "status", Guid.CreateVersion7().ToString());

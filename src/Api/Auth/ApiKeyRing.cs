@@ -66,6 +66,27 @@ internal sealed class ApiKeyRing
         return found;
     }
 
+    /// <summary>The owner of the key whose SHA-256 is <paramref name="hash"/> (hexadecimal), or null.</summary>
+    public ApiKey? FindByHash(string hash)
+    {
+        if (hash.Length != 2 * SHA256.HashSizeInBytes || !hash.All(char.IsAsciiHexDigit))
+        {
+            return null;
+        }
+
+        var bytes = Convert.FromHexString(hash);
+        ApiKey? found = null;
+        foreach (var entry in entries)
+        {
+            if (CryptographicOperations.FixedTimeEquals(bytes, entry.Hash))
+            {
+                found ??= entry.Owner;
+            }
+        }
+
+        return found;
+    }
+
     private static IEnumerable<(ApiKey Key, string Where)> ParseJson(string json, List<string> problems)
     {
         const string where = $"{ApiKeyOptions.Section}:{nameof(ApiKeyOptions.ApiKeysJson)}";

@@ -1,11 +1,15 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using EventPlatform.Api.Auth.Sessions;
 using Microsoft.Extensions.Options;
 
 namespace EventPlatform.Api.Auth;
 
 internal static class AuthModule
 {
+    /// <summary>Only an API key, not a session cookie: what opening a session takes.</summary>
+    public const string ApiKeyOnlyPolicy = "apiKeyOnly";
+
     public static void AddApiKeyAuth(this IServiceCollection services, IConfiguration configuration)
     {
         // A key entry that cannot work (no user, no key, a malformed hash or secret) stops the host at
@@ -13,13 +17,15 @@ internal static class AuthModule
         services.AddOptions<ApiKeyOptions>().Bind(configuration.GetSection(ApiKeyOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ApiKeyOptions>, KeysThatWork>();
         services.AddSingleton(provider => ApiKeyRing.From(provider.GetRequiredService<IOptions<ApiKeyOptions>>().Value).Ring!);
-        services.AddAuthentication(ApiKeyAuthentication.SchemeName)
+        var authentication = services.AddAuthentication(SessionAuthentication.KeyOrSession)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, configureOptions: null);
+        authentication.AddSessionCookie();
 
-        // Every endpoint needs a key unless it says otherwise (health checks do).
+        // Every endpoint needs a key or a session unless it says otherwise (health checks do).
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthentication.SchemeName).RequireAuthenticatedUser().Build())
-            .AddPolicy(ApiKeyAuthentication.AdminPolicy, policy => policy.RequireRole(ApiKeyAuthentication.AdminRole));
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(SessionAuthentication.KeyOrSession).RequireAuthenticatedUser().Build())
+            .AddPolicy(ApiKeyAuthentication.AdminPolicy, policy => policy.RequireRole(ApiKeyAuthentication.AdminRole))
+            .AddPolicy(ApiKeyOnlyPolicy, policy => policy.AddAuthenticationSchemes(ApiKeyAuthentication.SchemeName).RequireAuthenticatedUser());
     }
 
     private sealed class KeysThatWork : IValidateOptions<ApiKeyOptions>

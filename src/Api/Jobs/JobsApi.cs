@@ -1,9 +1,11 @@
 using EventPlatform.Api.Jobs.Artifacts;
 using EventPlatform.Api.Jobs.Cancelling;
+using EventPlatform.Api.Jobs.Following;
 using EventPlatform.Api.Jobs.History;
 using EventPlatform.Api.Jobs.Listing;
 using EventPlatform.Api.Jobs.Logs;
 using EventPlatform.Api.Jobs.Reading;
+using EventPlatform.Api.Jobs.Rerunning;
 using EventPlatform.Api.Jobs.Submitting;
 
 namespace EventPlatform.Api.Jobs;
@@ -14,11 +16,13 @@ internal static class JobsApi
     {
         var jobs = endpoints.MapGroup("/jobs").WithTags("Jobs");
         ListJobsEndpoint.Map(jobs);
+        FollowJobsEndpoint.Map(jobs);
         GetJobTimelineEndpoint.Map(jobs);
         SubmitJobEndpoint.Map(jobs);
         GetJobEndpoint.Map(jobs);
         GetJobEventsEndpoint.Map(jobs);
         CancelJobEndpoint.Map(jobs);
+        RerunJobEndpoint.Map(jobs);
         GetJobArtifactsEndpoint.Map(jobs);
         GetJobLogsEndpoint.Map(jobs);
 

@@ -8,4 +8,6 @@ public sealed record JobSubmitted(Guid JobId, string UserId, JobSpec Spec, DateT
 
     /// <summary>The W3C trace id of the request that submitted the job: every later hop of the job joins that trace.</summary>
     public string? TraceId { get; init; }
+    /// <summary>The job this one runs again (POST /jobs/{id}/rerun), whose stream names this one in a <see cref="JobRerunSubmitted"/>.</summary>
+    public Guid? RerunOf { get; init; }
 }

@@ -48,6 +48,7 @@ public sealed class JobStatusProjection : SingleStreamProjection<JobStatusView, 
         State = JobPhase.Queued,
         CreatedAt = e.SubmittedAt,
         TraceId = e.TraceId,
+        RerunOf = e.RerunOf,
     };
 
     public static JobStatusView Apply(JobQueued e, JobStatusView view) =>

@@ -20,4 +20,6 @@ public sealed record JobStatusView
 
     /// <summary>The trace the job's submission started (null for jobs submitted before traces, or without one).</summary>
     public string? TraceId { get; init; }
+
+    public Guid? RerunOf { get; init; }
 }

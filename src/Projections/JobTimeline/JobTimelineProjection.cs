@@ -44,6 +44,10 @@ public sealed class JobTimelineProjection : SingleStreamProjection<JobTimelineVi
     public static JobTimelineView Apply(IEvent<JobCancelled> e, JobTimelineView view) =>
         Append(view, Entry(e, e.Data.Attempt, e.Data.FinishedAt, e.Data.Detail));
 
+    /// <summary>Under the attempt the job was at, which a run again does not change.</summary>
+    public static JobTimelineView Apply(IEvent<JobRerunSubmitted> e, JobTimelineView view) =>
+        Append(view, Entry(e, view.Entries.Count > 0 ? view.Entries[^1].Attempt : 0, e.Data.RequestedAt, $"run again as {e.Data.RerunJobId} by {e.Data.RequestedBy}"));
+
     private static JobTimelineEntry Entry(IEvent e, int attempt, DateTimeOffset at, string? detail) =>
         new(e.Version, e.EventType.Name, attempt, at, detail);
 

@@ -81,6 +81,14 @@ public abstract class ApiHost
         return client;
     }
 
+    /// <summary>A client that keeps cookies and sends no key, as a browser does, over HTTP or HTTPS.</summary>
+    internal HttpClient BrowserFor(bool https = false) => factory.CreateClient(new WebApplicationFactoryClientOptions
+    {
+        AllowAutoRedirect = false,
+        HandleCookies = true,
+        BaseAddress = new Uri(https ? "https://localhost" : "http://localhost"),
+    });
+
     internal static async Task<Guid> SubmitAsync(HttpClient client, object job)
     {
         using var response = await client.PostAsJsonAsync(new Uri("/jobs", UriKind.Relative), job);

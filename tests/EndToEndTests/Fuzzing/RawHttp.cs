@@ -46,6 +46,11 @@ internal static class RawHttp
             while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0 && received.Length < MaxResponseBytes)
             {
                 received.Write(buffer, 0, read);
+                if (IsEventStream(received))
+                {
+                    // An event stream never ends: its head is the answer.
+                    break;
+                }
             }
         }
         catch (IOException) when (received.Length > 0)
@@ -76,6 +81,13 @@ internal static class RawHttp
 
         Write("\r\n");
         return head.ToArray();
+    }
+
+    private static bool IsEventStream(MemoryStream received)
+    {
+        var bytes = received.GetBuffer().AsSpan(0, (int)received.Length);
+        var end = bytes.IndexOf("\r\n\r\n"u8);
+        return end >= 0 && Encoding.Latin1.GetString(bytes[..end]).Contains("content-type: text/event-stream", StringComparison.OrdinalIgnoreCase);
     }
 
     private static RawResponse? Parse(byte[] bytes)

@@ -67,7 +67,7 @@ internal sealed record JobListQuery(
         return values.Count == 1 ? values[0] : null;
     }
 
-    private static TEnum? ReadEnum<TEnum>(IQueryCollection query, string name, Dictionary<string, string[]> errors)
+    internal static TEnum? ReadEnum<TEnum>(IQueryCollection query, string name, Dictionary<string, string[]> errors)
         where TEnum : struct, Enum
     {
         var value = Single(query, name, errors);
@@ -103,7 +103,7 @@ internal sealed record JobListQuery(
         return null;
     }
 
-    private static Dictionary<string, string> ReadLabels(IQueryCollection query, Dictionary<string, string[]> errors)
+    internal static Dictionary<string, string> ReadLabels(IQueryCollection query, Dictionary<string, string[]> errors)
     {
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
         if (query["label"].Count > MaxLabelFilters)

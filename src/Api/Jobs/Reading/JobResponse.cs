@@ -31,6 +31,8 @@ internal sealed record JobResponse(
 
     /// <summary>The W3C trace id of the job's trace (docs/observability.md); null for jobs from before traces.</summary>
     public string? TraceId { get; init; }
+    /// <summary>The job this one runs again, when it was submitted by POST /jobs/{id}/rerun.</summary>
+    public Guid? RerunOf { get; init; }
 
     public static JobResponse From(JobStatusView view) => new(
         view.Id,
@@ -54,5 +56,6 @@ internal sealed record JobResponse(
         UserId = view.UserId,
         Labels = view.Spec.Labels,
         TraceId = view.TraceId,
+        RerunOf = view.RerunOf,
     };
 }

@@ -9,7 +9,8 @@ using Microsoft.Extensions.Options;
 namespace EventPlatform.Api.Jobs.Submitting;
 
 /// <summary>A valid job to store and queue for <paramref name="UserId"/>; <paramref name="IdempotencyKey"/> is null when none was sent.</summary>
-internal sealed record SubmitJob(string UserId, JobSpec Spec, string? IdempotencyKey);
+/// <remarks><paramref name="RerunOf"/>, when set, is the job this one runs again, and <paramref name="RequestedBy"/> who asked.</remarks>
+internal sealed record SubmitJob(string UserId, JobSpec Spec, string? IdempotencyKey, Guid? RerunOf = null, string? RequestedBy = null);
 
 internal abstract record SubmitJobOutcome
 {
@@ -45,10 +46,16 @@ internal sealed class SubmitJobHandler(
         var submitted = new JobSubmitted(jobId, command.UserId, command.Spec, clock.GetUtcNow())
         {
             IdempotencyKey = command.IdempotencyKey,
+            RerunOf = command.RerunOf,
             TraceId = System.Diagnostics.Activity.Current is { IdFormat: System.Diagnostics.ActivityIdFormat.W3C } request ? request.TraceId.ToHexString() : null,
         };
         var conversationId = Guid.CreateVersion7();
         JobSubmission.Stage(session, submitted, conversationId, lifecycle.Value.SubmissionRecoveryDelay);
+        if (command.RerunOf is { } original)
+        {
+            // In the same transaction: the original names its run again exactly when that job exists.
+            session.Events.Append(original, new JobRerunSubmitted(original, jobId, command.RequestedBy ?? command.UserId, submitted.SubmittedAt));
+        }
         try
         {
             await session.SaveChangesAsync(cancellationToken);
