@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -56,6 +57,10 @@ internal sealed class EpClient(HttpClient http, string? configFile = null) : IDi
             $"/jobs/{Uri.EscapeDataString(jobId)}/cancel",
             reason is null ? null : JsonContent.Create(new { reason }, options: JsonSerializerOptions.Web),
             cancellationToken);
+
+    /// <summary>POST /jobs/cancel with <paramref name="body"/> ({jobIds} or {filter}, and a reason).</summary>
+    public Task<JsonElement> CancelManyAsync(JsonNode body, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, "/jobs/cancel", JsonContent.Create(body, options: JsonSerializerOptions.Web), cancellationToken);
 
     public Task<JsonElement> RerunAsync(string jobId, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, $"/jobs/{Uri.EscapeDataString(jobId)}/rerun", content: null, cancellationToken);
