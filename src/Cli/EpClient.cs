@@ -111,6 +111,48 @@ internal sealed class EpClient(HttpClient http, string? configFile = null) : IDi
         }
     }
 
+    /// <summary>
+    /// GET /jobs/events from just after <paramref name="lastEventId"/> (or from now): each job event's
+    /// id and data, until the stream ends or the connection drops.
+    /// </summary>
+    public async IAsyncEnumerable<(long Id, JsonElement Change)> FollowChangesAsync(long? lastEventId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/jobs/events");
+        if (lastEventId is { } last)
+        {
+            request.Headers.Add("Last-Event-ID", last.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new EpException($"Cannot reach the EventPlatform server at {http.BaseAddress}: {ex.Message}");
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                throw new EpException(response.StatusCode == HttpStatusCode.Unauthorized ? "the server refused the API key (401)" : DescribeProblem(response.StatusCode, body));
+            }
+
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await foreach (var item in System.Net.ServerSentEvents.SseParser.Create(stream).EnumerateAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (item.EventType == "job" && long.TryParse(item.EventId, System.Globalization.CultureInfo.InvariantCulture, out var id))
+                {
+                    using var change = JsonDocument.Parse(item.Data);
+                    yield return (id, change.RootElement.Clone());
+                }
+            }
+        }
+    }
+
     public void Dispose() => http.Dispose();
 
     private async Task<JsonElement> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken, TimeSpan? timeout = null)
