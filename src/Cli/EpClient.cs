@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -57,6 +58,10 @@ internal sealed class EpClient(HttpClient http, string? configFile = null) : IDi
             reason is null ? null : JsonContent.Create(new { reason }, options: JsonSerializerOptions.Web),
             cancellationToken);
 
+    /// <summary>POST /jobs/cancel with <paramref name="body"/> ({jobIds} or {filter}, and a reason).</summary>
+    public Task<JsonElement> CancelManyAsync(JsonNode body, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, "/jobs/cancel", JsonContent.Create(body, options: JsonSerializerOptions.Web), cancellationToken);
+
     public Task<JsonElement> RerunAsync(string jobId, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, $"/jobs/{Uri.EscapeDataString(jobId)}/rerun", content: null, cancellationToken);
 
@@ -103,6 +108,48 @@ internal sealed class EpClient(HttpClient http, string? configFile = null) : IDi
             }
 
             File.Move(partial, path, overwrite: true);
+        }
+    }
+
+    /// <summary>
+    /// GET /jobs/events from just after <paramref name="lastEventId"/> (or from now): each job event's
+    /// id and data, until the stream ends or the connection drops.
+    /// </summary>
+    public async IAsyncEnumerable<(long Id, JsonElement Change)> FollowChangesAsync(long? lastEventId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/jobs/events");
+        if (lastEventId is { } last)
+        {
+            request.Headers.Add("Last-Event-ID", last.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new EpException($"Cannot reach the EventPlatform server at {http.BaseAddress}: {ex.Message}");
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                throw new EpException(response.StatusCode == HttpStatusCode.Unauthorized ? "the server refused the API key (401)" : DescribeProblem(response.StatusCode, body));
+            }
+
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await foreach (var item in System.Net.ServerSentEvents.SseParser.Create(stream).EnumerateAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (item.EventType == "job" && long.TryParse(item.EventId, System.Globalization.CultureInfo.InvariantCulture, out var id))
+                {
+                    using var change = JsonDocument.Parse(item.Data);
+                    yield return (id, change.RootElement.Clone());
+                }
+            }
         }
     }
 

@@ -102,7 +102,7 @@ public sealed class When_a_hostile_caller_fuzzes_the_api : PlatformFixture
             if (response.Status is >= 200 and < 300 && operation is not null)
             {
                 succeeded.TryAdd(operation.Id, 0);
-                if (operation.Id == "SubmitJob")
+                if (operation.Id is "SubmitJob" or "RerunJob")
                 {
                     accepted.TryAdd(JsonDocument.Parse(response.Body).RootElement.GetProperty("jobId").GetString()!, 0);
                 }
@@ -190,7 +190,10 @@ public sealed class When_a_hostile_caller_fuzzes_the_api : PlatformFixture
         await using var connection = new NpgsqlConnection(Platform.ConnectionString);
         await connection.OpenAsync();
         await using var count = new NpgsqlCommand(
-            "select (select count(*) from eventplatform.mt_streams), (select count(*) from eventplatform.mt_doc_jobstatusview)", connection);
+            // Jobs' streams, by their first event: Marten keeps a tombstone stream of its own for appends that
+            // lost a race (two runs again of one job at once), which holds no job.
+            "select (select count(*) from eventplatform.mt_events where version = 1 and type = 'job_submitted'), "
+            + "(select count(*) from eventplatform.mt_doc_jobstatusview)", connection);
         await using var reader = await count.ExecuteReaderAsync();
         await reader.ReadAsync();
         return (reader.GetInt64(0), reader.GetInt64(1));

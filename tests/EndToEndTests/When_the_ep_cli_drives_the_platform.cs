@@ -51,6 +51,30 @@ public sealed class When_the_ep_cli_drives_the_platform : PlatformFixture
     }
 
     [Test]
+    public async Task Should_cancel_every_job_a_filter_matches()
+    {
+        var team = Guid.NewGuid().ToString("N")[..10];
+        var ids = new List<Guid>();
+        for (var i = 0; i < 2; i++)
+        {
+            ids.Add(await SubmitAsync(new { command = new[] { "sleep", "120" }, timeoutSeconds = 300, labels = new Dictionary<string, string> { ["team"] = team } }));
+        }
+
+        var cancel = await EpAsync(Platform.BaseAddress.ToString(), "cancel", "--label", $"team:{team}", "--reason", "bulk from the cli");
+        var both = await EpAsync(Platform.BaseAddress.ToString(), "cancel", ids[0].ToString(), "--state", "queued");
+
+        Assert.That(cancel.ExitCode, Is.Zero, cancel.Error);
+        Assert.That(cancel.Output.Trim(), Is.EqualTo("2 jobs asked to cancel"));
+        foreach (var id in ids)
+        {
+            await StateAsync(id, "Cancelled");
+        }
+
+        Assert.That(both.ExitCode, Is.EqualTo(1));
+        Assert.That(both.Error, Does.Contain("either a job id or filters"));
+    }
+
+    [Test]
     public async Task Should_run_a_job_again_and_follow_the_new_one()
     {
         var submitted = await EpAsync(Platform.BaseAddress.ToString(), "submit", "--wait", "--", "sh", "-c", "exit 4");

@@ -6,6 +6,7 @@ namespace EventPlatform.Host.Tests;
 public class When_a_host_composes_its_modules
 {
     private static readonly string[] SagaWork = ["ScheduledMessageDispatcher", "TaskReconciler", "AdmissionController", "LifecycleGauges"];
+    private static readonly string[] ApiWork = ["JobChangeFeed"];
     private static readonly string[] LauncherConsumers = ["LaunchTaskConsumer", "StopTaskConsumer", "ReconcileTaskConsumer"];
 
     [Test]
@@ -14,7 +15,7 @@ public class When_a_host_composes_its_modules
         await using var host = ComposedHost.Build(modules: null);
 
         Assert.That(host.Consumers, Is.SupersetOf(LauncherConsumers).And.Contains("DeadLetterRecorder`1").And.Contains("JobState"));
-        Assert.That(host.Background, Is.EquivalentTo(SagaWork));
+        Assert.That(host.Background, Is.EquivalentTo(SagaWork.Concat(ApiWork)));
         Assert.That(host.Daemon, Is.EqualTo(DaemonMode.HotCold));
         Assert.That(host.HasBus, Is.True);
         Assert.That(host.Routes, Does.Contain("/healthz").And.Contains("/jobs/").And.Contains("/admin/dead-letters/"));
@@ -26,7 +27,7 @@ public class When_a_host_composes_its_modules
         await using var host = ComposedHost.Build("Api");
 
         Assert.That(host.Consumers, Is.Empty);
-        Assert.That(host.Background, Is.Empty);
+        Assert.That(host.Background, Is.EquivalentTo(ApiWork), "the feed behind GET /jobs/events");
         Assert.That(host.Daemon, Is.EqualTo(DaemonMode.Disabled));
         Assert.That(host.HasBus, Is.True);
         Assert.That(host.Routes, Does.Contain("/healthz").And.Contains("/jobs/{jobId:guid}").And.Contains("/admin/dead-letters/"));

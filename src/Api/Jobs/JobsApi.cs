@@ -22,6 +22,7 @@ internal static class JobsApi
         GetJobEndpoint.Map(jobs);
         GetJobEventsEndpoint.Map(jobs);
         CancelJobEndpoint.Map(jobs);
+        BulkCancelEndpoint.Map(jobs);
         RerunJobEndpoint.Map(jobs);
         GetJobArtifactsEndpoint.Map(jobs);
         GetJobLogsEndpoint.Map(jobs);

@@ -77,6 +77,9 @@ internal sealed class ExamplesTransformer(IOptions<JsonOptions> json) : IOpenApi
                     requestId = "0HNH4J5U4QDLF:00000001",
                 });
                 break;
+            case "CancelJobs":
+                SetRequest(operation, JsonNode.Parse("""{"filter": {"state": "queued", "label": {"team": "data"}}, "reason": "superseded"}""")!);
+                break;
             case "ListJobs":
                 SetResponse(operation, StatusCodes.Status200OK, new JobListResponse([Job], NextCursor: null));
                 break;

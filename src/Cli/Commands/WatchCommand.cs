@@ -6,9 +6,9 @@ namespace EventPlatform.Cli.Commands;
 
 internal static class WatchCommand
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ReconnectDelay = TimeSpan.FromSeconds(1);
 
-    /// <summary>Enough for anyone's jobs in flight; a change further down the list shows once it moves up.</summary>
+    /// <summary>Enough for anyone's jobs in flight when the watch starts; later changes come from the stream.</summary>
     private const int PageSize = 200;
 
     public static Command Create(CliContext context)
@@ -30,38 +30,73 @@ internal static class WatchCommand
     }
 
     /// <summary>
-    /// Polls the newest page of jobs and prints every job whose state differs from what was printed
-    /// for it last; at the start, the jobs that have not ended.
+    /// Prints the jobs that have not ended, then every change of state that GET /jobs/events reports,
+    /// as the job now is; a dropped stream is opened again after its last event, so nothing is missed.
     /// </summary>
     private static async Task<int> WatchAllAsync(CliContext context, EpClient client, CancellationToken cancellationToken)
     {
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        long? last = null;
         var first = true;
         try
         {
             while (true)
             {
-                var page = await client.GetJsonAsync($"/jobs?limit={PageSize}", cancellationToken).ConfigureAwait(false);
-                foreach (var job in page.GetProperty("items").EnumerateArray().Reverse())
+                try
                 {
-                    var id = job.GetProperty("jobId").GetString()!;
-                    var state = job.GetProperty("state").GetString()!;
-                    var changed = seen.TryGetValue(id, out var before) ? before != state : !(first && JobStates.HasEnded(job));
-                    seen[id] = state;
-                    if (changed)
+                    await using var changes = client.FollowChangesAsync(last, cancellationToken).GetAsyncEnumerator(cancellationToken);
+                    var next = changes.MoveNextAsync().AsTask();
+                    if (first)
                     {
-                        await WriteChangeAsync(context, job).ConfigureAwait(false);
+                        // The stream is asked for before the list is read, so the two overlap rather than leave a gap.
+                        first = false;
+                        var page = await client.GetJsonAsync($"/jobs?limit={PageSize}", cancellationToken).ConfigureAwait(false);
+                        foreach (var job in page.GetProperty("items").EnumerateArray().Reverse())
+                        {
+                            await PrintIfChangedAsync(context, seen, job, onlyNotEnded: true).ConfigureAwait(false);
+                        }
+
+                        await context.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    while (await next.ConfigureAwait(false))
+                    {
+                        var (id, change) = changes.Current;
+                        last = id;
+                        if (change.GetProperty("state").GetString() is { } state
+                            && seen.GetValueOrDefault(change.GetProperty("jobId").GetString()!) != state)
+                        {
+                            var job = await client.GetJobAsync(change.GetProperty("jobId").GetString()!, cancellationToken).ConfigureAwait(false);
+                            await PrintIfChangedAsync(context, seen, job, onlyNotEnded: false).ConfigureAwait(false);
+                            await context.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                        }
+
+                        next = changes.MoveNextAsync().AsTask();
                     }
                 }
+                catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+                {
+                    // The connection dropped: resume after the last event.
+                }
 
-                first = false;
-                await context.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
-                await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(ReconnectDelay, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return 0;
+        }
+    }
+
+    private static async Task PrintIfChangedAsync(CliContext context, Dictionary<string, string> seen, JsonElement job, bool onlyNotEnded)
+    {
+        var id = job.GetProperty("jobId").GetString()!;
+        var state = job.GetProperty("state").GetString()!;
+        var changed = seen.TryGetValue(id, out var before) ? before != state : !(onlyNotEnded && JobStates.HasEnded(job));
+        seen[id] = state;
+        if (changed)
+        {
+            await WriteChangeAsync(context, job).ConfigureAwait(false);
         }
     }
 

@@ -193,11 +193,14 @@ async function jobsPage() {
     refreshSelection();
   });
   cancelSelected.addEventListener('click', async () => {
-    const ids = selected();
     cancelSelected.disabled = true;
-    const refused = [];
-    for (const id of ids) await cancelJob(id, 'cancelled from the dashboard').catch((e) => refused.push(`${id}: ${e.message}`));
-    status.textContent = `Asked ${ids.length - refused.length} job(s) to cancel.${refused.length ? ` Refused: ${refused.join('; ')}` : ''}`;
+    try {
+      const answer = await api('/jobs/cancel', { method: 'POST', body: { jobIds: selected(), reason: 'cancelled from the dashboard' } });
+      const refused = answer.refused.map((r) => `${r.jobId}: ${r.reason}`).join('; ');
+      status.textContent = `Asked ${answer.requested} job(s) to cancel.${refused ? ` Refused: ${refused}` : ''}`;
+    } catch (error) {
+      status.textContent = error.message;
+    }
   });
 
   // In place: a row's state changes as its job does; a new job shows on the first page.

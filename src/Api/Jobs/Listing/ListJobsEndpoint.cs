@@ -57,7 +57,7 @@ internal static class ListJobsEndpoint
         return TypedResults.Ok(new JobListResponse(items, next));
     }
 
-    private static IQueryable<JobStatusView> Filter(IQueryable<JobStatusView> jobs, JobListQuery query, string? owner)
+    internal static IQueryable<JobStatusView> Filter(IQueryable<JobStatusView> jobs, JobListQuery query, string? owner)
     {
         if (owner is not null)
         {

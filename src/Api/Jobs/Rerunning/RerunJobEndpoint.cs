@@ -15,7 +15,7 @@ internal static class RerunJobEndpoint
             .WithName("RerunJob")
             .WithSummary("Run a job again")
             .WithDescription("Submits a new job with the same spec, for the same user, whatever the original's state; 202 with the new job's id. "
-                + "The new job's rerunOf names the original, and the original's timeline and events name the new one (JobRerunSubmitted). "
+                + "The new job's rerunOf names the original; once it is stored, the original's timeline and events name the new one (JobRerunSubmitted). "
                 + "Another user's job is 404, as an unknown one. No body.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireRateLimiting(SubmissionRateLimit.Policy);
@@ -30,7 +30,8 @@ internal static class RerunJobEndpoint
 
         // The run again is the original owner's job, so that it shows where the original does.
         var submission = new SubmitJob(original.UserId, original.Spec, IdempotencyKey: null, RerunOf: jobId, RequestedBy: Caller.From(user).UserId);
-        return await handler.HandleAsync(submission, cancellationToken) switch
+        var outcome = await handler.HandleAsync(submission, cancellationToken);
+        return outcome switch
         {
             SubmitJobOutcome.Accepted(var rerunId) => TypedResults.Accepted($"/jobs/{rerunId}", new RerunJobResponse(rerunId, $"/jobs/{rerunId}", jobId)),
             SubmitJobOutcome.TooManyWaiting(var waiting, var limit) => TypedResults.Problem(

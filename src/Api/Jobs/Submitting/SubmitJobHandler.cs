@@ -51,11 +51,6 @@ internal sealed class SubmitJobHandler(
         };
         var conversationId = Guid.CreateVersion7();
         JobSubmission.Stage(session, submitted, conversationId, lifecycle.Value.SubmissionRecoveryDelay);
-        if (command.RerunOf is { } original)
-        {
-            // In the same transaction: the original names its run again exactly when that job exists.
-            session.Events.Append(original, new JobRerunSubmitted(original, jobId, command.RequestedBy ?? command.UserId, submitted.SubmittedAt));
-        }
         try
         {
             await session.SaveChangesAsync(cancellationToken);
@@ -68,7 +63,36 @@ internal sealed class SubmitJobHandler(
         // Published only after the stream committed, so the saga never sees a job that is not stored.
         await bus.Publish(submitted, context => context.ConversationId = conversationId, cancellationToken);
         metrics.Submitted(command.Spec.Priority);
+        if (command.RerunOf is { } original)
+        {
+            await NameTheRerunAsync(new JobRerunSubmitted(original, jobId, command.RequestedBy ?? command.UserId, submitted.SubmittedAt), cancellationToken);
+        }
+
         return new SubmitJobOutcome.Accepted(jobId);
+    }
+
+    /// <summary>
+    /// Appends the link to the original's stream once the new job is stored, in a transaction of its
+    /// own: the original's saga (or another run again) may append to that stream at the same instant,
+    /// and such a clash is tried again rather than undoing the new job. The new job's rerunOf stands
+    /// whatever happens here.
+    /// </summary>
+    private async Task NameTheRerunAsync(JobRerunSubmitted rerun, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var link = session.DocumentStore.LightweightSession();
+            link.Events.Append(rerun.JobId, rerun);
+            try
+            {
+                await link.SaveChangesAsync(cancellationToken);
+                return;
+            }
+            catch (Exception ex) when (attempt < 5 && ex is JasperFx.ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt), clock, cancellationToken);
+            }
+        }
     }
 
     /// <summary>The key was used before by this user: the same request gets the same job, another one a conflict.</summary>
