@@ -31,9 +31,10 @@ public sealed class When_a_job_is_traced : ApiHost
             && (s.GetTagItem("url.path") as string) == "/jobs");
         var trace = await Eventually.MatchAsync(
             () => Task.FromResult(spans.Where(s => s.TraceId == root.TraceId).ToList()),
-            found => Consumed(found, "TaskStopped").Any(),
+            // A span is exported when it ends, and a receive ends after the processing inside it.
+            found => Consumed(found, "TaskStopped").Any() && found.All(s => s == root || found.Any(parent => parent.SpanId == s.ParentSpanId)),
             TimeSpan.FromSeconds(10),
-            "the task's stop to be consumed in the job's trace");
+            "the task's stop to be consumed in the job's trace, every span's parent ended");
         var described = Describe(trace);
 
         Assert.That(root.ParentSpanId, Is.EqualTo(default(ActivitySpanId)), "the request starts the trace");
