@@ -58,14 +58,16 @@ public sealed class When_operators_watch_the_platform_on_the_dashboard : Dashboa
     public async Task Should_show_an_admin_every_user_and_a_user_only_themselves()
     {
         await SubmitAsync(new { command = new[] { "true" } });
+        await SignInAsync(RunningPlatform.AdminKey, "/ui/users");
+        var users = Page.GetByRole(AriaRole.Table, new() { Name = "Users" });
+        await Expect(users.Locator("tr[data-user=alice]")).ToBeVisibleAsync();
+
+        // Bob's first job arrives while the page is open: his row appears without a reload.
         using var bob = Platform.ClientFor(RunningPlatform.BobKey);
         using var submitted = await bob.PostAsync(
             new Uri("/jobs", UriKind.Relative),
             new StringContent("""{"command": ["true"]}""", System.Text.Encoding.UTF8, "application/json"));
-
-        await SignInAsync(RunningPlatform.AdminKey, "/ui/users");
-        var users = Page.GetByRole(AriaRole.Table, new() { Name = "Users" });
-        await Expect(users.Locator("tr[data-user=alice]")).ToBeVisibleAsync();
+        Assert.That((int)submitted.StatusCode, Is.EqualTo(202), await submitted.Content.ReadAsStringAsync());
         await Expect(users.Locator("tr[data-user=bob]")).ToBeVisibleAsync();
 
         await Browser.ClearCookiesAsync();

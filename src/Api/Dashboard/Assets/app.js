@@ -89,6 +89,25 @@ function follow(query, onChange) {
   return source;
 }
 
+// Keeps a page of projected figures current. The figures come from async projections, which can
+// trail the change that announced them by more than the debounce: so redraw shortly after changes
+// and also every few seconds, never two draws at once.
+function redrawWhileOpen(draw) {
+  let running = false;
+  let pending = null;
+  const redraw = async () => {
+    if (running) return;
+    running = true;
+    try { await draw(); } catch { /* the next change or tick tries again */ } finally { running = false; }
+  };
+  follow('', () => {
+    if (pending) return;
+    pending = setTimeout(() => { pending = null; redraw(); }, 500);
+  });
+  const tick = setInterval(redraw, 5000);
+  addEventListener('pagehide', () => clearInterval(tick));
+}
+
 const ENDED = ['Succeeded', 'Failed', 'TimedOut', 'Cancelled'];
 const STATES = ['Queued', 'Starting', 'Running', ...ENDED];
 
@@ -397,36 +416,39 @@ async function overviewPage() {
   }
 
   await draw();
-  // The figures are async projections: redraw a moment after changes arrive, at most twice a second.
-  let pending = null;
-  follow('', () => {
-    if (pending) return;
-    pending = setTimeout(() => { pending = null; draw().catch(() => {}); }, 500);
-  });
+  redrawWhileOpen(draw);
 }
 
 // ---- users and queue ----------------------------------------------------------------------------------
 
 async function usersPage() {
-  const [users, queue] = await Promise.all([
-    session.admin ? api('/stats/users') : api('/stats/users/me').then((me) => [me]),
-    api('/stats/queue'),
-  ]);
-  const seconds = (value) => value === null || value === undefined ? '—' : `${value} s`;
+  const queueCards = h('div.cards', { 'aria-label': 'Queue' });
+  const rows = h('tbody');
   show(
     h('h1', {}, 'Users and queue'),
-    h('h2', {}, 'Queue'),
-    h('div.cards', { 'aria-label': 'Queue' },
-      card('Waiting', queue.queued.total, 'queued'), card('Starting', queue.starting, 'starting'), card('Running', queue.running, 'running')),
+    h('h2', {}, 'Queue'), queueCards,
     h('h2', {}, session.admin ? 'Users' : 'You'),
     h('table', { 'aria-label': 'Users' },
-      h('thead', {}, h('tr', {}, ['User', ...STATES, 'Runs', 'p50', 'p95'].map((t) => h('th', {}, t)))),
-      h('tbody', {}, users.map((user) => h('tr', { dataset: { user: user.user } },
-        h('td', {}, user.user),
-        STATES.map((state) => h('td', {}, user.jobs[state[0].toLowerCase() + state.slice(1)] ?? 0)),
-        h('td', {}, user.runDurations.count),
-        h('td', {}, seconds(user.runDurations.p50Seconds)),
-        h('td', {}, seconds(user.runDurations.p95Seconds)))))));
+      h('thead', {}, h('tr', {}, ['User', ...STATES, 'Runs', 'p50', 'p95'].map((t) => h('th', {}, t)))), rows));
+
+  const seconds = (value) => value === null || value === undefined ? '—' : `${value} s`;
+  async function draw() {
+    const [users, queue] = await Promise.all([
+      session.admin ? api('/stats/users') : api('/stats/users/me').then((me) => [me]),
+      api('/stats/queue'),
+    ]);
+    queueCards.replaceChildren(
+      card('Waiting', queue.queued.total, 'queued'), card('Starting', queue.starting, 'starting'), card('Running', queue.running, 'running'));
+    rows.replaceChildren(...users.map((user) => h('tr', { dataset: { user: user.user } },
+      h('td', {}, user.user),
+      STATES.map((state) => h('td', {}, user.jobs[state[0].toLowerCase() + state.slice(1)] ?? 0)),
+      h('td', {}, user.runDurations.count),
+      h('td', {}, seconds(user.runDurations.p50Seconds)),
+      h('td', {}, seconds(user.runDurations.p95Seconds)))));
+  }
+
+  await draw();
+  redrawWhileOpen(draw);
 }
 
 // ---- dead letters (admins) ----------------------------------------------------------------------------
@@ -438,9 +460,10 @@ async function deadLettersPage() {
     h('table', { 'aria-label': 'Dead letters' },
       h('thead', {}, h('tr', {}, ['Failed', 'Message', 'Consumer', 'Exception', ''].map((t) => h('th', {}, t)))), body));
 
-  async function draw() {
+  // notice: what the last action did; it stays in place of the empty-list text until the next action.
+  async function draw(notice = '') {
     const letters = await api('/admin/dead-letters');
-    status.textContent = letters.length ? '' : 'No dead letters.';
+    status.textContent = notice || (letters.length ? '' : 'No dead letters.');
     body.replaceChildren(...letters.map((letter) => {
       const redrive = h('button', {
         type: 'button',
@@ -448,8 +471,7 @@ async function deadLettersPage() {
           redrive.disabled = true;
           try {
             await api(`/admin/dead-letters/${letter.id}/redrive`, { method: 'POST' });
-            status.textContent = `Re-drove ${letter.messageType}.`;
-            await draw();
+            await draw(`Re-drove ${letter.messageType}.`);
           } catch (error) {
             status.textContent = error.message;
             redrive.disabled = false;
