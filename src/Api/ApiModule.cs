@@ -9,6 +9,7 @@ using EventPlatform.Api.Jobs.Following;
 using EventPlatform.Api.Jobs.Submitting;
 using EventPlatform.Api.OpenApi;
 using EventPlatform.Api.Stats;
+using Marten;
 
 namespace EventPlatform.Api;
 
@@ -36,6 +37,13 @@ public static class ApiModule
         services.AddHostedService(provider => provider.GetRequiredService<JobChangeFeed>());
         return services;
     }
+
+    /// <summary>
+    /// The Api's own documents in the event store (the session key ring); part of the store's
+    /// composition, so that the migration step creates them for hosts that only verify the schema.
+    /// </summary>
+    public static IServiceCollection AddApiDocuments(this IServiceCollection services) =>
+        services.ConfigureMarten(options => options.Schema.For<SessionKey>());
 
     /// <summary>Every endpoint of the API and the dashboard, behind API-key or session authentication, CSRF protection and the submission rate limit.</summary>
     public static WebApplication MapApi(this WebApplication app)

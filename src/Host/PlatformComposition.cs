@@ -100,6 +100,11 @@ internal static class PlatformComposition
         {
             services.AddLifecycleStore(configuration);
         }
+
+        if (modules.HasFlag(PlatformModules.Api))
+        {
+            services.AddApiDocuments();
+        }
     }
 
     public static void UsePlatformModules(this WebApplication app, PlatformModules modules)

@@ -1,6 +1,9 @@
+using EventPlatform.Api.Auth.Sessions;
+using Marten;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
-using EventPlatform.Api.Auth.Sessions;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
 
 namespace EventPlatform.Api.Auth;
@@ -20,6 +23,8 @@ internal static class AuthModule
         var authentication = services.AddAuthentication(SessionAuthentication.KeyOrSession)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, configureOptions: null);
         authentication.AddSessionCookie();
+        services.AddDataProtection().SetApplicationName("EventPlatform");
+        services.AddOptions<KeyManagementOptions>().Configure<IDocumentStore>((keys, store) => keys.XmlRepository = new SessionKeyRing(store));
 
         // Every endpoint needs a key or a session unless it says otherwise (health checks do).
         services.AddAuthorizationBuilder()

@@ -40,7 +40,9 @@ public abstract class ApiHost
         ["RateLimits:Submissions:PerSecond"] = "1000",
     };
 
+    private readonly List<Factory> otherHosts = [];
     private string connectionString = null!;
+    private Dictionary<string, string> settings = null!;
     private Factory factory = null!;
 
     internal IServiceProvider Services => factory.Services;
@@ -52,7 +54,7 @@ public abstract class ApiHost
     public async Task StartHost()
     {
         connectionString = await TestPostgres.CreateDatabaseAsync("api");
-        var settings = new Dictionary<string, string>(TestSettings) { ["ConnectionStrings:Postgres"] = connectionString };
+        settings = new Dictionary<string, string>(TestSettings) { ["ConnectionStrings:Postgres"] = connectionString };
         foreach (var (key, value) in Settings)
         {
             settings[key] = value;
@@ -65,6 +67,11 @@ public abstract class ApiHost
     [OneTimeTearDown]
     public async Task StopHost()
     {
+        foreach (var other in otherHosts)
+        {
+            await other.DisposeAsync();
+        }
+
         await factory.DisposeAsync();
         await TestPostgres.DropDatabaseAsync(connectionString);
     }
@@ -79,6 +86,27 @@ public abstract class ApiHost
         }
 
         return client;
+    }
+
+    /// <summary>A client of a second API host with the same settings on the same database, as a second task behind a load balancer.</summary>
+    internal HttpClient ClientOfAnotherHost()
+    {
+        var other = new Factory(settings, ConfigureServices);
+        otherHosts.Add(other);
+        return other.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+    }
+
+    /// <summary>POST /session with <paramref name="key"/>: what the sign-in page does.</summary>
+    internal static async Task<HttpResponseMessage> SignInAsync(HttpClient browser, string key, string? forwardedProto = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/session", UriKind.Relative));
+        request.Headers.Add("X-Api-Key", key);
+        if (forwardedProto is not null)
+        {
+            request.Headers.Add("X-Forwarded-Proto", forwardedProto);
+        }
+
+        return await browser.SendAsync(request);
     }
 
     /// <summary>A client that keeps cookies and sends no key, as a browser does, over HTTP or HTTPS.</summary>
