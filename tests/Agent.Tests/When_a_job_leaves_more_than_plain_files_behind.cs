@@ -58,7 +58,7 @@ public class When_a_job_leaves_more_than_plain_files_behind
         var started = DateTime.UtcNow;
         var (exitCode, lines, left) = await ConfinedAgent.RunAsync(confinement, Uid, root.FullName, "sh", "-c", """
             cd "$EP_ARTIFACTS_DIR" && echo kept > kept.txt || exit 3
-            setsid sh -c 'touch "$HOME/.up"; while kill -0 "$1" 2>/dev/null; do :; done; sleep 1; echo late > "$2/late.txt"; exec sleep 300' \
+            setsid sh -c 'touch "$HOME/.up"; while kill -0 "$1" 2>/dev/null; do :; done; sleep 5; echo late > "$2/late.txt"; exec sleep 300' \
               helper "$$" "$EP_ARTIFACTS_DIR" </dev/null >/dev/null 2>&1 &
             while [ ! -e "$HOME/.up" ]; do :; done
             """);

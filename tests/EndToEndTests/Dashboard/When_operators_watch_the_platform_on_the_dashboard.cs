@@ -20,6 +20,8 @@ public sealed class When_operators_watch_the_platform_on_the_dashboard : Dashboa
         await Page.EvaluateAsync("window.sameDocument = true");
 
         var jobId = await SubmitAsync(new { command = new[] { "sh", "-c", "exit 3" }, maxAttempts = 1 });
+        // How soon the sandbox runs it depends on the machine's load; what the page does once it has ended does not.
+        await StateAsync(jobId, "Failed");
 
         var failures = Page.GetByRole(AriaRole.Table, new() { Name = "Recent failures" });
         await Expect(failures.Locator("tr", new() { HasText = jobId.ToString() })).ToContainTextAsync("Failed");

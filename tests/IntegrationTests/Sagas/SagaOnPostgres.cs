@@ -165,6 +165,19 @@ internal sealed class SagaOnPostgres : IAsyncDisposable
             patience ?? TimeSpan.FromSeconds(30),
             $"job {jobId} to reach {state}"))!;
 
+    /// <summary>
+    /// Waits until the bus has carried a <typeparamref name="T"/> matching <paramref name="match"/>: a
+    /// message a timer or the admission controller sends can take longer on a busy machine than the
+    /// harness's inactivity timeout, which is all <c>Published.Any</c> waits for.
+    /// </summary>
+    public Task ExpectPublishedAsync<T>(Func<T, bool> match, TimeSpan? patience = null)
+        where T : class =>
+        Eventually.MatchAsync(
+            () => Task.FromResult(Harness.Published.Select<T>().Any(x => match(x.Context.Message))),
+            published => published,
+            patience ?? TimeSpan.FromSeconds(30),
+            $"a {typeof(T).Name} like the one expected");
+
     public async Task<int> PendingTimersAsync(Guid jobId)
     {
         await using var session = Store.QuerySession();

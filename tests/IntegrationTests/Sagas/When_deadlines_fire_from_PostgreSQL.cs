@@ -20,7 +20,7 @@ public sealed class When_deadlines_fire_from_PostgreSQL
         await platform.Harness.Bus.Publish(new TaskStarted(job.JobId, 1, "task-1", DateTimeOffset.UtcNow));
         await platform.SagaStateAsync(job.JobId, "TimedOut");
 
-        Assert.That(await platform.Harness.Published.Any<StopTask>(x => x.Context.Message.JobId == job.JobId && x.Context.Message.TaskId == "task-1"), Is.True);
+        await platform.ExpectPublishedAsync<StopTask>(x => x.JobId == job.JobId && x.TaskId == "task-1");
         Assert.That(
             await platform.EventTypesAsync(job.JobId),
             Is.EqualTo(new[] { "JobSubmitted", "JobQueued", "JobLaunchRequested", "JobStarted", "JobTimedOut" }));
@@ -35,7 +35,7 @@ public sealed class When_deadlines_fire_from_PostgreSQL
         await platform.SagaStateAsync(job.JobId, "Starting");
 
         await platform.Harness.Bus.Publish(new TaskStopped(job.JobId, 1, "task-1", null, "TaskFailedToStart", "CannotPullContainerError", DateTimeOffset.UtcNow));
-        Assert.That(await platform.Harness.Published.Any<LaunchTask>(x => x.Context.Message.JobId == job.JobId && x.Context.Message.Attempt == 2), Is.True);
+        await platform.ExpectPublishedAsync<LaunchTask>(x => x.JobId == job.JobId && x.Attempt == 2);
         await platform.SagaStateAsync(job.JobId, "Starting");
         await platform.Harness.Bus.Publish(new TaskStarted(job.JobId, 2, "task-2", DateTimeOffset.UtcNow));
         await platform.Harness.Bus.Publish(new TaskStopped(job.JobId, 2, "task-2", 0, "EssentialContainerExited", null, DateTimeOffset.UtcNow));
@@ -60,11 +60,9 @@ public sealed class When_deadlines_fire_from_PostgreSQL
 
         // Nobody answers attempt 1's LaunchTask, as if it was lost between the commit and the send, nor
         // the question the saga asks the launcher at the start deadline: the second deadline gives it up.
-        Assert.That(
-            await platform.Harness.Published.Any<ReconcileTask>(x => x.Context.Message == new ReconcileTask(job.JobId, 1, null) { RelaunchIfUnknown = true }),
-            Is.True);
-        Assert.That(await platform.Harness.Published.Any<StopTask>(x => x.Context.Message.JobId == job.JobId && x.Context.Message.Attempt == 1), Is.True);
-        Assert.That(await platform.Harness.Published.Any<LaunchTask>(x => x.Context.Message.JobId == job.JobId && x.Context.Message.Attempt == 2), Is.True);
+        await platform.ExpectPublishedAsync<ReconcileTask>(x => x == new ReconcileTask(job.JobId, 1, null) { RelaunchIfUnknown = true });
+        await platform.ExpectPublishedAsync<StopTask>(x => x.JobId == job.JobId && x.Attempt == 1);
+        await platform.ExpectPublishedAsync<LaunchTask>(x => x.JobId == job.JobId && x.Attempt == 2);
         await platform.Harness.Bus.Publish(new TaskStarted(job.JobId, 2, "task-2", DateTimeOffset.UtcNow));
         await platform.Harness.Bus.Publish(new TaskStopped(job.JobId, 2, "task-2", 0, "EssentialContainerExited", null, DateTimeOffset.UtcNow));
         await platform.SagaStateAsync(job.JobId, "Succeeded");
@@ -103,7 +101,7 @@ public sealed class When_deadlines_fire_from_PostgreSQL
         var job = await platform.SubmitAsync(Guid.CreateVersion7(), publish: false);
 
         await platform.SagaStateAsync(job.JobId, "Starting");
-        Assert.That(await platform.Harness.Published.Any<LaunchTask>(x => x.Context.Message.JobId == job.JobId), Is.True);
+        await platform.ExpectPublishedAsync<LaunchTask>(x => x.JobId == job.JobId);
         Assert.That(await platform.EventTypesAsync(job.JobId), Is.EqualTo(new[] { "JobSubmitted", "JobQueued", "JobLaunchRequested" }));
     }
 
@@ -120,7 +118,7 @@ public sealed class When_deadlines_fire_from_PostgreSQL
         await platform.Harness.Bus.Publish(new CancelJob(job.JobId, "alice", "not needed"));
         await platform.SagaStateAsync(job.JobId, "Cancelled");
 
-        Assert.That(await platform.Harness.Published.Any<StopTask>(x => x.Context.Message.JobId == job.JobId && x.Context.Message.TaskId == "task-1"), Is.True);
+        await platform.ExpectPublishedAsync<StopTask>(x => x.JobId == job.JobId && x.TaskId == "task-1");
         var types = await platform.EventTypesAsync(job.JobId);
         Assert.That(types.TakeLast(2), Is.EqualTo(new[] { "JobCancelRequested", "JobCancelled" }));
         Assert.That(types.Count(t => TerminalEvents.Contains(t)), Is.EqualTo(1));
