@@ -81,12 +81,14 @@ public static class ProjectionsModule
         // Per-user questions (how many of my jobs wait?) stay index lookups as the table grows.
         // GET /jobs filters and pages on these: CreatedAt is a real timestamptz column so the
         // (created_at, id) keyset of its cursor is a plain row comparison; the GIN index serves
-        // label containment (data @> {"Spec":{"Labels":{...}}}). See docs/adr/0013-read-side.md.
+        // label containment (data @> {"Spec":{"Labels":{...}}}). FinishedAt is one too, indexed, so the
+        // last hour's outcomes (GET /stats/throughput) read a range, not the table. See docs/adr/0013-read-side.md.
         options.Schema.For<JobStatusView>()
             .Index(x => x.UserId)
             .Index(x => x.State)
             .Index(x => x.Spec.Priority)
             .Duplicate(x => x.CreatedAt)
+            .Duplicate(x => x.FinishedAt)
             .GinIndexJsonData();
         options.Projections.Add<JobTimelineProjection>(ProjectionLifecycle.Async);
 

@@ -1,4 +1,6 @@
+using EventPlatform.Api.Stats.Capacity;
 using EventPlatform.Api.Stats.Queue;
+using EventPlatform.Api.Stats.Throughput;
 using EventPlatform.Api.Stats.Users;
 
 namespace EventPlatform.Api.Stats;
@@ -16,6 +18,8 @@ internal static class StatsApi
         GetUserStatsEndpoint.Map(stats);
         ListUserStatsEndpoint.Map(stats);
         GetQueueStatsEndpoint.Map(stats);
+        GetCapacityEndpoint.Map(stats);
+        GetThroughputEndpoint.Map(stats);
         return endpoints;
     }
 }

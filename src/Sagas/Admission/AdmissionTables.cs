@@ -66,7 +66,7 @@ public static class AdmissionTables
     public static void QueueAcknowledge(this IDocumentSession session, Guid jobId) =>
         session.QueueSqlCommand($"update {Name(session, Slots)} set acknowledged = true where job_id = ?", jobId);
 
-    internal static string Name(string schema, string table) => $"{schema}.{table}";
+    public static string Name(string schema, string table) => $"{schema}.{table}";
 
     private static string Name(IDocumentSession session, string table) => Name(session.DocumentStore.Options.DatabaseSchemaName, table);
 }
