@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
 using Npgsql;
@@ -76,6 +77,31 @@ public sealed class When_operators_watch_the_platform_on_the_dashboard : Dashboa
         await SignInAsync(RunningPlatform.AliceKey, "/ui/users");
         await Expect(users.Locator("tbody tr")).ToHaveCountAsync(1);
         await Expect(users.Locator("tr[data-user=alice]")).ToBeVisibleAsync();
+    }
+
+    [Test]
+    public async Task Should_show_running_jobs_against_the_caps_and_the_last_hour_as_charts()
+    {
+        var done = await SubmitAsync(new { command = new[] { "true" } });
+        await StateAsync(done, "Succeeded");
+        var running = await SubmitAsync(new { command = new[] { "sleep", "120" }, timeoutSeconds = 300 });
+        await StateAsync(running, "Running");
+
+        // The test platform's caps: 64 for the platform and 64 per user (RunningPlatform).
+        await SignInAsync(RunningPlatform.AliceKey);
+        var caps = Page.GetByRole(AriaRole.Table, new() { Name = "Caps" });
+        await Expect(caps.Locator("tr[data-cap=user-alice] [data-cell=used]")).ToHaveTextAsync("1 of 64");
+        await Expect(caps.Locator("tr[data-cap=global] [data-cell=used]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[1-9][0-9]* of 64$"));
+        await Expect(caps.Locator("tbody tr")).ToHaveCountAsync(2, new() { Timeout = 5_000 });
+
+        var charts = Page.GetByTestId("charts");
+        await Expect(charts.GetByRole(AriaRole.Img)).ToHaveCountAsync(2);
+        await Expect(charts.GetByRole(AriaRole.Img).First).ToHaveAttributeAsync("aria-label", new System.Text.RegularExpressions.Regex(@"^Jobs ended per minute: [1-9][0-9]* in the last hour$"));
+        Assert.That(await charts.Locator("rect[data-series=succeeded]").CountAsync(), Is.GreaterThan(0), "a bar for the minute her job ended");
+
+        using var cancelled = await Platform.Http.PostAsJsonAsync(new Uri($"/jobs/{running}/cancel", UriKind.Relative), new { reason = "done looking" });
+        Assert.That((int)cancelled.StatusCode, Is.EqualTo(202));
+        await Expect(caps.Locator("tr[data-cap=user-alice] [data-cell=used]")).ToHaveTextAsync("0 of 64");
     }
 
     /// <summary>A CancelJob that a consumer gave up on, stored as the recorder stores it.</summary>

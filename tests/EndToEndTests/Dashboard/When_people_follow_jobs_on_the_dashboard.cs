@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -124,7 +125,38 @@ public sealed class When_people_follow_jobs_on_the_dashboard : DashboardFixture
         await download.SaveAsAsync(saved);
         Assert.That(JsonDocument.Parse(await File.ReadAllTextAsync(saved)).RootElement.ValueKind, Is.EqualTo(JsonValueKind.Object));
         await Expect(Page.GetByRole(AriaRole.Table, new() { Name = "Attempts" })).ToContainTextAsync("JobSucceeded");
+
+        // The steps the built-in marked, on the session's time bar and listed with their offsets.
+        var replay = Page.GetByTestId("replay");
+        string[] steps = ["open-browser", "navigate", "type-query", "click-search", "take-screenshot", "close-browser"];
+        await Expect(replay.Locator("svg g[data-step]")).ToHaveCountAsync(steps.Length);
+        await Expect(replay.Locator("li[data-step]")).ToHaveTextAsync(steps.Select(step => new Regex($@"^\d+\.\d\d s {step}$")).ToArray());
+        await Expect(replay.GetByRole(AriaRole.Img)).ToHaveAttributeAsync("aria-label", new Regex(@"^Session of \d+\.\d s, 6 steps$"));
     }
+
+    [Test]
+    public async Task Should_replay_the_job_as_it_was_at_any_version_with_the_slider()
+    {
+        var jobId = await SubmitAsync(new { command = new[] { "sh", "-c", "exit 4" }, maxAttempts = 1 });
+        await StateAsync(jobId, "Failed");
+        await SignInAsync(RunningPlatform.AliceKey, $"/ui/jobs/{jobId}");
+        var asOf = Page.GetByTestId("as-of");
+        await Expect(asOf).ToContainTextAsync("Failed");
+        await Expect(asOf).ToContainTextAsync("exit code 4");
+
+        await SlideToAsync(1);
+        await Expect(asOf).ToContainTextAsync("Version 1 (JobSubmitted");
+        await Expect(asOf.Locator("[data-state]")).ToHaveTextAsync("Queued");
+        Assert.That(await asOf.TextContentAsync(), Does.Not.Contain("exit code"), "no attempt had ended at the submission");
+
+        var last = int.Parse(await Page.GetByLabel("As of version").GetAttributeAsync("max") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        await SlideToAsync(last);
+        await Expect(asOf.Locator("[data-state]")).ToHaveTextAsync("Failed");
+    }
+
+    /// <summary>Moves the range input as a person dragging it would: its value changes, then an input event.</summary>
+    private Task SlideToAsync(int version) => Page.GetByLabel("As of version").EvaluateAsync(
+        "(slider, version) => { slider.value = String(version); slider.dispatchEvent(new Event('input', { bubbles: true })); }", version);
 
     [Test]
     public async Task Should_run_a_job_again_and_follow_the_links_both_ways()

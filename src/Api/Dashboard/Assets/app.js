@@ -24,6 +24,14 @@ function h(spec, attrs, ...children) {
 
 function show(...nodes) { main.replaceChildren(...nodes); }
 
+// svg('rect', {x: 1, ...}, ...children): an SVG element (h() makes HTML ones).
+function svg(tag, attrs, ...children) {
+  const node = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [name, value] of Object.entries(attrs || {})) node.setAttribute(name, value);
+  for (const child of children) node.append(child instanceof Node ? child : String(child));
+  return node;
+}
+
 export class ApiError extends Error {
   constructor(status, problem) {
     super(problem?.detail || problem?.title || `HTTP ${status}`);
@@ -254,6 +262,9 @@ async function jobPage(jobId) {
   const cancel = h('button.danger', { type: 'button' }, 'Cancel');
   const rerun = h('button', { type: 'button' }, 'Run again');
   const links = h('p', { 'data-testid': 'links' });
+  const asOf = h('input', { type: 'range', min: 1, max: 1, value: 1, 'aria-label': 'As of version' });
+  const asOfText = h('p.muted', { 'data-testid': 'as-of', 'aria-live': 'polite' });
+  const replay = h('div', { 'data-testid': 'replay' });
   show(
     header,
     links,
@@ -264,6 +275,8 @@ async function jobPage(jobId) {
     h('table', { 'aria-label': 'Attempts' }, h('thead', {}, h('tr', {}, ['Attempt', 'Ended by', 'Exit code', 'Reason'].map((t) => h('th', {}, t)))), attempts),
     h('h2', {}, 'Timeline'),
     h('table', { 'aria-label': 'Timeline' }, h('thead', {}, h('tr', {}, ['Version', 'Time', 'Event', 'Attempt', 'Detail', 'Correlation id'].map((t) => h('th', {}, t)))), timeline),
+    h('h2', {}, 'The job as it was'), h('div.card', {}, asOf, asOfText),
+    h('h2', {}, 'Session replay'), replay,
     h('h2', {}, 'Log'), log,
     h('h2', {}, 'Artifacts'), artifacts);
 
@@ -313,8 +326,31 @@ async function jobPage(jobId) {
       row('Exit code', job.exitCode ?? '—')));
   }
 
+  // The slider replays the job's stream up to a version (GET /jobs/{id}?asOf=); it stays where the
+  // reader put it while new events arrive, and follows the end while it is there.
+  let history = [];
+  async function drawAsOf() {
+    const version = Number(asOf.value);
+    const event = history.find((e) => e.version === version);
+    const then = await api(`/jobs/${jobId}?asOf=${version}`);
+    if (Number(asOf.value) !== version) return;
+    asOfText.replaceChildren(`Version ${version}${event ? ` (${event.type}, ${when(event.timestamp)})` : ''}: `,
+      stateBadge(then.state), ` attempt ${then.attempt}`, then.exitCode !== null && then.exitCode !== undefined ? `, exit code ${then.exitCode}` : '');
+  }
+  let asOfPending = null;
+  asOf.addEventListener('input', () => {
+    clearTimeout(asOfPending);
+    asOfPending = setTimeout(() => drawAsOf().catch((error) => { asOfText.textContent = error.message; }), 150);
+  });
+
   async function drawHistory() {
     const [events, line] = await Promise.all([api(`/jobs/${jobId}/events`), api(`/jobs/${jobId}/timeline`)]);
+    const last = events.length ? events[events.length - 1].version : 1;
+    const following = Number(asOf.value) >= Number(asOf.max);
+    history = events;
+    asOf.max = last;
+    if (following) asOf.value = last;
+    await drawAsOf();
     const byVersion = new Map(events.map((e) => [e.version, e]));
     const reruns = events.filter((e) => e.type === 'JobRerunSubmitted').map((e) => e.data.rerunJobId);
     links.replaceChildren(
@@ -347,8 +383,33 @@ async function jobPage(jobId) {
     }
   }
 
+  // The steps a job marked (::step name) on a bar as long as its session, from its session-replay.json.
+  let replayDrawn = false;
+  async function drawReplay(list) {
+    const file = list.find((a) => a.name === 'session-replay.json');
+    if (!file || replayDrawn) {
+      if (!file) replay.replaceChildren(h('p.muted', {}, 'No session replay.'));
+      return;
+    }
+    const session = await fetch(file.url, { credentials: 'same-origin' }).then((r) => r.json());
+    replayDrawn = true;
+    const width = 720, total = Math.max(1, session.durationMs);
+    const x = (ms) => 10 + (ms / total) * (width - 20);
+    const marks = session.steps.map((step) => svg('g', { 'data-step': step.name },
+      svg('rect', { x: x(step.offsetMs), y: 14, width: Math.max(2, x(step.offsetMs + step.durationMs) - x(step.offsetMs) - 1), height: 12, fill: '#2757d6', opacity: 0.35 }),
+      svg('circle', { cx: x(step.offsetMs), cy: 20, r: 5, fill: '#2757d6' }),
+      svg('title', {}, `${(step.offsetMs / 1000).toFixed(2)} s ${step.name} (${step.durationMs} ms)`)));
+    replay.replaceChildren(
+      h('figure.chart', {},
+        svg('svg', { viewBox: `0 0 ${width} 40`, role: 'img', 'aria-label': `Session of ${(total / 1000).toFixed(1)} s, ${session.steps.length} steps` },
+          svg('line', { x1: 10, y1: 20, x2: width - 10, y2: 20, stroke: '#98a2b3', 'stroke-width': 2 }), ...marks)),
+      h('ol.steps', {}, session.steps.map((step) => h('li', { dataset: { step: step.name } },
+        h('code', {}, `${(step.offsetMs / 1000).toFixed(2)} s`), ` ${step.name}`))));
+  }
+
   async function drawArtifacts() {
     const list = await api(`/jobs/${jobId}/artifacts`).catch(() => []);
+    await drawReplay(list).catch(() => { replay.replaceChildren(h('p.muted', {}, 'The session replay cannot be read.')); });
     artifacts.replaceChildren(list.length === 0 ? h('p.muted', {}, 'None yet.') : h('ul', {}, list.map((a) => h('li', {},
       h('a', { href: a.url, download: a.name }, a.name), h('span.muted', {}, ` ${size(a.size)}`),
       IMAGE.test(a.name) ? h('div', {}, h('img.preview', { src: a.url, alt: `Preview of ${a.name}` })) : null))));
@@ -374,25 +435,75 @@ async function jobPage(jobId) {
 
 const card = (label, value, id) => h('div.card', { 'data-figure': id }, h('div.muted', {}, label), h('div.figure', {}, value));
 
+// One bar per minute, stacked by outcome; each bar's title says its figures.
+function minutesChart(label, minutes, series, summary) {
+  const width = 720, height = 120, gap = 1;
+  const step = width / minutes.length;
+  const top = Math.max(1, ...minutes.map((m) => series.reduce((sum, [key]) => sum + m[key], 0)));
+  const bars = minutes.flatMap((m, i) => {
+    let y = height;
+    const time = new Date(m.minute).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    return series.filter(([key]) => m[key] > 0).map(([key, color]) => {
+      const tall = (m[key] / top) * (height - 4);
+      y -= tall;
+      return svg('rect', { x: i * step, y, width: Math.max(1, step - gap), height: tall, fill: color, 'data-series': key },
+        svg('title', {}, `${time}: ${m[key]} ${key}`));
+    });
+  });
+  return h('figure.chart', {},
+    svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `${label}: ${summary}`, preserveAspectRatio: 'none' },
+      svg('line', { x1: 0, y1: height - 0.5, x2: width, y2: height - 0.5, stroke: '#e3e6ec' }), ...bars),
+    h('figcaption.muted', {}, `${label}: ${summary}`));
+}
+
+function capacityRow(label, used, cap, dataset) {
+  return h('tr', { dataset },
+    h('td', {}, label), h('td', { dataset: { cell: 'used' } }, `${used} of ${cap}`),
+    h('td', {}, h('meter', { min: 0, max: Math.max(cap, 1), high: Math.max(cap, 1) * 0.99, value: Math.min(used, Math.max(cap, 1)), 'aria-label': `${label}: ${used} of ${cap}` })));
+}
+
 async function overviewPage() {
   const perStateCards = h('div.cards', { 'aria-label': 'Jobs per state' });
   const queueCards = h('div.cards', { 'aria-label': 'Queue' });
+  const capacity = h('tbody');
+  const charts = h('div.charts', { 'data-testid': 'charts' });
   const failures = h('tbody');
   show(
     h('h1', {}, 'Overview'),
     h('h2', {}, session.admin ? 'Jobs per state (everyone)' : 'Your jobs per state'), perStateCards,
     h('h2', {}, 'Queue'), queueCards,
+    h('h2', {}, 'Running against the caps'),
+    h('table', { 'aria-label': 'Caps' },
+      h('thead', {}, h('tr', {}, ['Who', 'Running', ''].map((t) => h('th', {}, t)))), capacity),
+    h('h2', {}, session.admin ? 'The last hour (everyone)' : 'Your last hour'), charts,
     h('h2', {}, 'Recent failures'),
     h('table', { 'aria-label': 'Recent failures' },
       h('thead', {}, h('tr', {}, ['Job', 'State', 'Finished', 'Reason'].map((t) => h('th', {}, t)))), failures));
 
   async function draw() {
-    const [queue, users, failed, timedOut] = await Promise.all([
+    const [queue, users, failed, timedOut, caps, hour] = await Promise.all([
       api('/stats/queue'),
       session.admin ? api('/stats/users') : api('/stats/users/me').then((me) => [me]),
       api('/jobs?state=Failed&limit=10'),
       api('/jobs?state=TimedOut&limit=10'),
+      api('/stats/capacity'),
+      api('/stats/throughput?minutes=60'),
     ]);
+    capacity.replaceChildren(
+      capacityRow('The platform', caps.global.used, caps.global.cap, { cap: 'global' }),
+      ...caps.users.map((user) => capacityRow(user.user, user.used, user.cap, { cap: `user-${user.user}` })));
+    const ended = hour.minutes.reduce((sum, m) => sum + m.succeeded + m.failed + m.timedOut + m.cancelled, 0);
+    const failedInHour = hour.minutes.reduce((sum, m) => sum + m.failed + m.timedOut, 0);
+    const rates = hour.minutes.map((m) => {
+      const all = m.succeeded + m.failed + m.timedOut + m.cancelled;
+      return { minute: m.minute, 'failed %': all ? Math.round(((m.failed + m.timedOut) / all) * 100) : 0 };
+    });
+    charts.replaceChildren(
+      minutesChart('Jobs ended per minute', hour.minutes,
+        [['succeeded', '#1a7f37'], ['failed', '#c4302b'], ['timedOut', '#9a6700'], ['cancelled', '#98a2b3']],
+        `${ended} in the last hour`),
+      minutesChart('Failure rate per minute', rates, [['failed %', '#c4302b']],
+        ended ? `${Math.round((failedInHour / ended) * 100)} % failed or timed out` : 'no job ended'));
     const perState = Object.fromEntries(STATES.map((state) => [state, 0]));
     for (const user of users) for (const [state, count] of Object.entries(user.jobs)) {
       const name = state[0].toUpperCase() + state.slice(1);
