@@ -112,12 +112,13 @@ internal sealed class EpClient(HttpClient http, string? configFile = null) : IDi
     }
 
     /// <summary>
-    /// GET /jobs/events from just after <paramref name="lastEventId"/> (or from now): each job event's
-    /// id and data, until the stream ends or the connection drops.
+    /// GET /jobs/events from just after <paramref name="lastEventId"/> (or from now), of one job or of
+    /// all the caller's: each job event's id and data, until the stream ends or the connection drops.
     /// </summary>
-    public async IAsyncEnumerable<(long Id, JsonElement Change)> FollowChangesAsync(long? lastEventId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<(long Id, JsonElement Change)> FollowChangesAsync(
+        long? lastEventId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken, string? jobId = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/jobs/events");
+        using var request = new HttpRequestMessage(HttpMethod.Get, jobId is null ? "/jobs/events" : $"/jobs/events?jobId={Uri.EscapeDataString(jobId)}");
         if (lastEventId is { } last)
         {
             request.Headers.Add("Last-Event-ID", last.ToString(System.Globalization.CultureInfo.InvariantCulture));
